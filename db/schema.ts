@@ -1,0 +1,120 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** `date` columns travel as 'YYYY-MM-DD' strings (the pg and PGlite parsers are set to keep them so). */
+type DateOnly = ColumnType<string, string, string>;
+
+export type UnitKind = "province" | "ward" | "residential_group";
+export type Role = "admin" | "front_officer" | "counting_member" | "committee_reader";
+export type ImportKind = "residential_groups" | "cadres";
+
+export interface UnitsTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  kind: UnitKind;
+  name: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  full_name: string;
+  password_hash: string;
+  disabled_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  password_changed_at: Generated<Timestamp>;
+}
+
+export interface GrantsTable {
+  id: Generated<number>;
+  user_id: number;
+  role: Role;
+  unit_id: number | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+}
+
+export interface LoginThrottlesTable {
+  username: string;
+  failures: Generated<number>;
+  window_started_at: Generated<Timestamp>;
+  locked_until: Timestamp | null;
+}
+
+export interface PositionTitlesTable {
+  id: Generated<number>;
+  ward_id: number | null;
+  name: string;
+  sort_order: Generated<number>;
+}
+
+export interface CadresTable {
+  id: Generated<number>;
+  ward_id: number;
+  full_name: string;
+  birth_year: number | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface PositionsTable {
+  id: Generated<number>;
+  cadre_id: number;
+  unit_id: number;
+  title_id: number;
+  started_on: DateOnly;
+  ended_on: DateOnly | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ImportDraftsTable {
+  id: string;
+  user_id: number;
+  ward_id: number;
+  kind: ImportKind;
+  file_name: string;
+  rows: ColumnType<unknown, string, string>;
+  created_at: Generated<Timestamp>;
+  committed_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor_user_id: number | null;
+  actor_label: string;
+  unit_id: number | null;
+  action: string;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  units: UnitsTable;
+  users: UsersTable;
+  grants: GrantsTable;
+  sessions: SessionsTable;
+  login_throttles: LoginThrottlesTable;
+  position_titles: PositionTitlesTable;
+  cadres: CadresTable;
+  positions: PositionsTable;
+  import_drafts: ImportDraftsTable;
+  audit_log: AuditLogTable;
+}
+
+export type Unit = Selectable<UnitsTable>;
+export type NewUnit = Insertable<UnitsTable>;
+export type User = Selectable<UsersTable>;
+export type Grant = Selectable<GrantsTable>;
+export type Cadre = Selectable<CadresTable>;
+export type NewCadre = Insertable<CadresTable>;
+export type Position = Selectable<PositionsTable>;
+export type PositionUpdate = Updateable<PositionsTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
