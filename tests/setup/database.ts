@@ -1,0 +1,76 @@
+// Every test file gets a database of its own, created here and dropped afterwards, so runs never collide:
+// a fresh PostgreSQL database on the server of DATABASE_URL when it is set, an in-memory PGlite otherwise.
+import { randomBytes } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "../../db/schema";
+import { migrateToLatest } from "../../db/migrate";
+import { PGLITE_PARSERS } from "../../app/db-embedded.server";
+import type { OpenedDatabase } from "../../app/db.server";
+
+export function usingPostgres(): boolean {
+  return Boolean(process.env.DATABASE_URL);
+}
+
+/** Creates an empty PostgreSQL database on DATABASE_URL's server and returns its URL and a way to drop it. */
+export async function createPostgresDatabase(prefix = "phieu_test") {
+  const adminUrl = process.env.DATABASE_URL!;
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists "${name}" with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export async function createTestDatabase(): Promise<OpenedDatabase & { drop: () => Promise<void> }> {
+  if (usingPostgres()) {
+    const created = await createPostgresDatabase();
+    const pool = new pg.Pool({ connectionString: created.url, max: 20 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    await migrateToLatest(db);
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    };
+    return {
+      db,
+      mode: "postgres",
+      describe: `PostgreSQL ${created.name}`,
+      close,
+      drop: async () => {
+        await close();
+        await created.drop();
+      },
+    };
+  }
+  const pglite = await PGlite.create({ parsers: PGLITE_PARSERS });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  await migrateToLatest(db);
+  const close = async () => {
+    if (!pglite.closed) await db.destroy();
+  };
+  return { db, mode: "embedded", describe: "PGlite (memory)", close, drop: close };
+}
+
+/** Empties every table the tests write to, keeping the built-in position titles and the migrations. */
+export async function truncateAll(db: Kysely<Database>) {
+  await sql`truncate audit_log, import_drafts, positions, cadres, sessions, login_throttles, grants, users, units restart identity cascade`.execute(
+    db,
+  );
+  await db.deleteFrom("position_titles").where("ward_id", "is not", null).execute();
+}
