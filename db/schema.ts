@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** `date` columns travel as 'YYYY-MM-DD' strings (the pg and PGlite parsers are set to keep them so). */
 type DateOnly = ColumnType<string, string, string>;
 
@@ -13,7 +15,7 @@ export interface UnitsTable {
   parent_id: number | null;
   kind: UnitKind;
   name: string;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface UsersTable {
@@ -21,9 +23,9 @@ export interface UsersTable {
   username: string;
   full_name: string;
   password_hash: string;
-  disabled_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
-  password_changed_at: Generated<Timestamp>;
+  disabled_at: NullableTimestamp;
+  created_at: GeneratedTimestamp;
+  password_changed_at: GeneratedTimestamp;
 }
 
 export interface GrantsTable {
@@ -31,21 +33,21 @@ export interface GrantsTable {
   user_id: number;
   role: Role;
   unit_id: number | null;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface SessionsTable {
   token_hash: string;
   user_id: number;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
   expires_at: Timestamp;
 }
 
 export interface LoginThrottlesTable {
   username: string;
   failures: Generated<number>;
-  window_started_at: Generated<Timestamp>;
-  locked_until: Timestamp | null;
+  window_started_at: GeneratedTimestamp;
+  locked_until: NullableTimestamp;
 }
 
 export interface PositionTitlesTable {
@@ -60,7 +62,7 @@ export interface CadresTable {
   ward_id: number;
   full_name: string;
   birth_year: number | null;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface PositionsTable {
@@ -70,7 +72,7 @@ export interface PositionsTable {
   title_id: number;
   started_on: DateOnly;
   ended_on: DateOnly | null;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface ImportDraftsTable {
@@ -80,8 +82,8 @@ export interface ImportDraftsTable {
   kind: ImportKind;
   file_name: string;
   rows: ColumnType<unknown, string, string>;
-  created_at: Generated<Timestamp>;
-  committed_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  committed_at: NullableTimestamp;
 }
 
 export interface AuditLogTable {

@@ -10,10 +10,13 @@ import { DEFAULT_LOCALE, LOCALES, type Locale } from "./define";
 
 const catalogs = [common, auth, units, cadres, imports, users] as const;
 
-export type MessageKey = {
-  [I in keyof typeof catalogs]: keyof (typeof catalogs)[I]["vi"];
-}[number] &
-  string;
+type Catalog = typeof common.vi &
+  typeof auth.vi &
+  typeof units.vi &
+  typeof cadres.vi &
+  typeof imports.vi &
+  typeof users.vi;
+export type MessageKey = keyof Catalog & string;
 export type MessageParams = Record<string, string | number>;
 /** A message to show: a key, or a key with its parameters. */
 export type Message = MessageKey | { key: MessageKey; params?: MessageParams };

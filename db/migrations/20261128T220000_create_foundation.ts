@@ -121,7 +121,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("audit_log_unit_id_idx").on("audit_log").column("unit_id").execute();
 
-  const titles = [
+  await db
+    .insertInto("position_titles")
+    .values(BUILTIN_TITLES.map((name, i) => ({ ward_id: null, name, sort_order: (i + 1) * 10 })))
+    .execute();
+}
+
+/** The ward's key positions, as the migration seeded them. */
+export const BUILTIN_TITLES = [
     "Bí thư Đảng ủy",
     "Phó Bí thư Đảng ủy",
     "Chủ tịch HĐND",
@@ -136,12 +143,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     "Chủ tịch Công đoàn",
     "Tổ trưởng tổ dân phố",
     "Trưởng ban công tác Mặt trận",
-  ];
-  await db
-    .insertInto("position_titles")
-    .values(titles.map((name, i) => ({ ward_id: null, name, sort_order: (i + 1) * 10 })))
-    .execute();
-}
+];
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [

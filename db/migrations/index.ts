@@ -1,6 +1,6 @@
 // Every migration, in order. Listed statically (rather than read from the folder at run time) so that the same
 // list runs under the server, the command line and the test runner; db/migrate.test.ts checks none is missing.
-import type { Migration } from "kysely";
+import type { Migration } from "kysely/migration";
 import * as createFoundation from "./20261128T220000_create_foundation";
 
 export const migrations: Record<string, Migration> = {

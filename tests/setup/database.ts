@@ -6,6 +6,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "../../db/schema";
 import { migrateToLatest } from "../../db/migrate";
+import { BUILTIN_TITLES } from "../../db/migrations/20261128T220000_create_foundation";
 import { PGLITE_PARSERS } from "../../app/db-embedded.server";
 import type { OpenedDatabase } from "../../app/db.server";
 
@@ -67,10 +68,13 @@ export async function createTestDatabase(): Promise<OpenedDatabase & { drop: () 
   return { db, mode: "embedded", describe: "PGlite (memory)", close, drop: close };
 }
 
-/** Empties every table the tests write to, keeping the built-in position titles and the migrations. */
+/** Empties every table the tests write to, back to what the migrations left (the built-in position titles). */
 export async function truncateAll(db: Kysely<Database>) {
-  await sql`truncate audit_log, import_drafts, positions, cadres, sessions, login_throttles, grants, users, units restart identity cascade`.execute(
+  await sql`truncate audit_log, import_drafts, positions, cadres, position_titles, sessions, login_throttles, grants, users, units restart identity cascade`.execute(
     db,
   );
-  await db.deleteFrom("position_titles").where("ward_id", "is not", null).execute();
+  await db
+    .insertInto("position_titles")
+    .values(BUILTIN_TITLES.map((name, i) => ({ ward_id: null, name, sort_order: (i + 1) * 10 })))
+    .execute();
 }

@@ -106,7 +106,7 @@ export function statusOf(result: unknown): number {
 
 export function dataOf<T = any>(result: unknown): T {
   if (result && typeof result === "object" && "type" in result && (result as { type: string }).type === "DataWithResponseInit") {
-    return (result as { data: T }).data;
+    return (result as unknown as { data: T }).data;
   }
   return result as T;
 }
