@@ -16,6 +16,7 @@ import { startDatabase } from "./app/startup.server";
 import { DEMO_PASSWORD, DEMO_USERS } from "./db/seeds/demo";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 async function main() {
   const env = readEnv();
@@ -69,6 +70,16 @@ async function main() {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       logger.info({ method: req.method, route: patternOf(req.path), status: res.statusCode, ms: Math.round(ms) });
     });
+    next();
+  });
+
+  // No form of Phiếu takes more than an import file (2 MB); refuse larger bodies before anyone reads them.
+  app.use((req, res, next) => {
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length > MAX_BODY_BYTES) {
+      res.status(413).type("text/plain; charset=utf-8").send("Nội dung gửi lên quá lớn (tối đa 5 MB).");
+      return;
+    }
     next();
   });
 
