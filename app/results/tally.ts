@@ -1,0 +1,103 @@
+// The shape of a poll's tally: what the results page, the counting minutes, the exports and the command line
+// (`polls tally <id> --json`) all read. Computed in SQL from the counted ballots; frozen at publication.
+
+export type PollKind = "confidence_poll" | "confidence_vote";
+export type Level = "high_confidence" | "confidence" | "low_confidence" | "no_confidence";
+export type Denominator = "collected" | "valid" | "issued";
+export type Flag = "review" | "dismissal";
+
+export const LEVELS: Record<PollKind, Level[]> = {
+  confidence_poll: ["high_confidence", "confidence", "low_confidence"],
+  confidence_vote: ["confidence", "no_confidence"],
+};
+
+export interface PollRules {
+  /** What percentages are taken over (QĐ 96: ballots collected). */
+  denominator: Denominator;
+  /** Low confidence above this share (strictly) flags the subject for review: 1/2. */
+  reviewAbove: number;
+  /** Low confidence at or above this share flags for dismissal: 2/3. */
+  dismissalAtLeast: number;
+  /** No confidence above this share (strictly) flags for dismissal (confidence votes): 1/2. */
+  noConfidenceAbove: number;
+  /** Share of those summoned who must be present: 2/3. */
+  quorum: number;
+  /** Smallest group whose breakdown is shown. */
+  k: number;
+}
+
+export const DEFAULT_RULES: PollRules = {
+  denominator: "collected",
+  reviewAbove: 1 / 2,
+  dismissalAtLeast: 2 / 3,
+  noConfidenceAbove: 1 / 2,
+  quorum: 2 / 3,
+  k: 5,
+};
+
+export interface SubjectTally {
+  subjectId: number;
+  fullName: string;
+  title: string;
+  unitName: string;
+  /** Ballots that marked each level for this subject (only the poll kind's levels are present). */
+  counts: Partial<Record<Level, number>>;
+  /** Ballots left blank (or otherwise invalid) for this subject. */
+  invalid: number;
+  /** The number the percentages are taken over. */
+  denominator: number;
+  /** Percent of the denominator, 0..100, rounded to 2 decimals. */
+  percentages: Partial<Record<Level, number>>;
+  flags: Flag[];
+}
+
+export interface GroupTally {
+  unitId: number;
+  name: string;
+  slipsIssued: number;
+  slipsHandedOut: number;
+  ballotsCollected: number;
+  /** Fewer than k ballots (or the complementary cell): figures withheld. */
+  suppressed: boolean;
+}
+
+export interface PollTally {
+  pollId: number;
+  kind: PollKind;
+  levels: Level[];
+  rules: PollRules;
+  slips: { issued: number; handedOut: number; used: number; voided: number };
+  ballots: { collected: number; valid: number; invalid: number };
+  /** Ballots collected over slips handed out, 0..100. */
+  turnoutPercent: number;
+  subjects: SubjectTally[];
+  groups: GroupTally[];
+  invariant: { receipts: number; credentialsUsed: number; ballotsCounted: number; holds: boolean };
+}
+
+export interface CommitteeMember {
+  fullName: string;
+  /** e.g. "Trưởng ban", "Thành viên" */
+  role: string;
+}
+
+export interface CountingMinutes {
+  locale: "vi" | "en";
+  wardName: string;
+  /** The unit that ran the poll, when it is a residential group rather than the ward. */
+  unitName: string;
+  pollTitle: string;
+  kind: PollKind;
+  place: string;
+  openedAt: Date | null;
+  closedAt: Date | null;
+  countedAt: Date;
+  committee: CommitteeMember[];
+  summoned: number | null;
+  present: number | null;
+  quorumMet: boolean | null;
+  tally: PollTally;
+  complaints: string | null;
+  /** Hash of the tally the committee confirmed (printed so the paper and the system can be compared). */
+  tallyHash: string;
+}
