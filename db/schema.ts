@@ -98,6 +98,102 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export type PollStatus = "draft" | "open" | "closed" | "published" | "archived";
+
+export interface PollsTable {
+  id: Generated<number>;
+  unit_id: number;
+  kind: "confidence_poll" | "confidence_vote";
+  title: string;
+  place: string;
+  status: ColumnType<PollStatus, PollStatus | undefined, PollStatus>;
+  rules: ColumnType<Record<string, unknown>, string, string>;
+  required_confirmations: ColumnType<number, number | undefined, number>;
+  scheduled_open_at: NullableTimestamp;
+  scheduled_close_at: NullableTimestamp;
+  summoned: number | null;
+  present: number | null;
+  complaints: string | null;
+  public_key: Buffer | null;
+  wrapped_private_key: Buffer | null;
+  created_by: number;
+  created_at: GeneratedTimestamp;
+  opened_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  counted_at: NullableTimestamp;
+  published_at: NullableTimestamp;
+  tally: ColumnType<unknown | null, string | null | undefined, string | null>;
+  tally_hash: string | null;
+}
+
+export interface PollSubjectsTable {
+  id: Generated<number>;
+  poll_id: number;
+  position_id: number | null;
+  cadre_id: number | null;
+  full_name: string;
+  title: string;
+  unit_name: string;
+  sort_order: number;
+}
+
+export interface PollGroupsTable {
+  poll_id: number;
+  unit_id: number;
+}
+
+export interface PollCommitteeMembersTable {
+  id: Generated<number>;
+  poll_id: number;
+  full_name: string;
+  role: string;
+  sort_order: number;
+}
+
+export interface CredentialBatchesTable {
+  id: Generated<number>;
+  poll_id: number;
+  group_id: number;
+  size: number;
+  handed_out: ColumnType<number, number | undefined, number>;
+  created_by: number;
+  created_at: GeneratedTimestamp;
+  voided_at: NullableTimestamp;
+}
+
+export interface CredentialsTable {
+  code_hash: string;
+  batch_id: number;
+  poll_id: number;
+  seq: number;
+  voided_at: NullableTimestamp;
+}
+
+export interface CredentialUsesTable {
+  code_hash: string;
+  poll_id: number;
+  receipt: string;
+}
+
+export interface BallotBoxTable {
+  poll_id: number;
+  sealed: Buffer;
+}
+
+export interface CountedBallotsTable {
+  poll_id: number;
+  ballot_no: number;
+  group_id: number | null;
+  levels: number[];
+}
+
+export interface PollConfirmationsTable {
+  poll_id: number;
+  user_id: number;
+  tally_hash: string;
+  confirmed_at: GeneratedTimestamp;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -109,6 +205,16 @@ export interface Database {
   positions: PositionsTable;
   import_drafts: ImportDraftsTable;
   audit_log: AuditLogTable;
+  polls: PollsTable;
+  poll_subjects: PollSubjectsTable;
+  poll_groups: PollGroupsTable;
+  poll_committee_members: PollCommitteeMembersTable;
+  credential_batches: CredentialBatchesTable;
+  credentials: CredentialsTable;
+  credential_uses: CredentialUsesTable;
+  ballot_box: BallotBoxTable;
+  counted_ballots: CountedBallotsTable;
+  poll_confirmations: PollConfirmationsTable;
 }
 
 export type Unit = Selectable<UnitsTable>;
@@ -120,3 +226,5 @@ export type NewCadre = Insertable<CadresTable>;
 export type Position = Selectable<PositionsTable>;
 export type PositionUpdate = Updateable<PositionsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type Poll = Selectable<PollsTable>;
+export type PollSubject = Selectable<PollSubjectsTable>;

@@ -2,7 +2,9 @@
 // list runs under the server, the command line and the test runner; db/migrate.test.ts checks none is missing.
 import type { Migration } from "kysely/migration";
 import * as createFoundation from "./20261128T220000_create_foundation";
+import * as createPolls from "./20261128T230000_create_polls";
 
 export const migrations: Record<string, Migration> = {
   "20261128T220000_create_foundation": createFoundation,
+  "20261128T230000_create_polls": createPolls,
 };

@@ -70,6 +70,11 @@ export async function createTestDatabase(): Promise<OpenedDatabase & { drop: () 
 
 /** Empties every table the tests write to, back to what the migrations left (the built-in position titles). */
 export async function truncateAll(db: Kysely<Database>) {
+  // Each open poll has a partition of the ballot box; ids restart below, so drop them rather than empty them.
+  const partitions = await sql<{ name: string }>`
+    select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+    join pg_class p on p.oid = i.inhparent where p.relname = 'ballot_box'`.execute(db);
+  for (const { name } of partitions.rows) await sql`drop table ${sql.id(name)}`.execute(db);
   await sql`truncate audit_log, import_drafts, positions, cadres, position_titles, sessions, login_throttles, grants, users, units restart identity cascade`.execute(
     db,
   );
