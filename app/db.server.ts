@@ -95,6 +95,16 @@ export const db: Kysely<Database> = new Proxy({} as Kysely<Database>, {
   get(_target, property) {
     const kysely = currentDatabase().db;
     const value = Reflect.get(kysely, property, kysely);
-    return typeof value === "function" ? value.bind(kysely) : value;
+    // Methods need their own `this` (Kysely uses private fields); getters such as `fn` return functions that carry
+    // properties (fn.countAll), which a bound copy would lose.
+    return typeof value === "function" && !isGetter(kysely, property) ? value.bind(kysely) : value;
   },
 });
+
+function isGetter(object: object, property: string | symbol): boolean {
+  for (let proto: object | null = object; proto; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, property);
+    if (descriptor) return typeof descriptor.get === "function";
+  }
+  return false;
+}

@@ -49,7 +49,8 @@ function ballotKey(shared: Buffer, ephemeralPublic: Buffer, recipientPublic: Buf
 }
 
 /** ephemeral public key (32) ‖ iv (12) ‖ tag (16) ‖ ciphertext */
-export function sealBallot(plaintext: Buffer, recipientPublic: Buffer): Buffer {
+export function sealBallot(plaintext: Buffer, recipientPublicKey: Uint8Array): Buffer {
+  const recipientPublic = Buffer.from(recipientPublicKey);
   const ephemeral = generateKeyPairSync("x25519");
   const ephemeralPublic = rawPublic(ephemeral.publicKey);
   const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: publicKeyObject(recipientPublic) });
@@ -61,9 +62,11 @@ export function sealBallot(plaintext: Buffer, recipientPublic: Buffer): Buffer {
 }
 
 /** An opener for one poll: the private key object is built once, not per ballot. */
-export function ballotOpener(keys: PollKeyPair) {
+export function ballotOpener(pair: { publicKey: Uint8Array; privateKey: Uint8Array }) {
+  const keys = { publicKey: Buffer.from(pair.publicKey), privateKey: Buffer.from(pair.privateKey) };
   const privateKey = privateKeyObject(keys.privateKey, keys.publicKey);
-  return (sealed: Buffer): Buffer => {
+  return (sealedBytes: Uint8Array): Buffer => {
+    const sealed = Buffer.from(sealedBytes.buffer, sealedBytes.byteOffset, sealedBytes.byteLength);
     const ephemeralPublic = sealed.subarray(0, RAW_KEY);
     const iv = sealed.subarray(RAW_KEY, RAW_KEY + IV);
     const tag = sealed.subarray(RAW_KEY + IV, RAW_KEY + IV + TAG);
@@ -89,7 +92,8 @@ export function wrapPrivateKey(privateKey: Buffer, { secret, pollId }: { secret:
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
 }
 
-export function unwrapPrivateKey(wrapped: Buffer, { secret, pollId }: { secret: string; pollId: number }): Buffer {
+export function unwrapPrivateKey(wrappedBytes: Uint8Array, { secret, pollId }: { secret: string; pollId: number }): Buffer {
+  const wrapped = Buffer.from(wrappedBytes);
   const decipher = createDecipheriv("aes-256-gcm", wrapKey(secret, pollId), wrapped.subarray(0, IV));
   decipher.setAAD(Buffer.from(`poll:${pollId}`));
   decipher.setAuthTag(wrapped.subarray(IV, IV + TAG));
