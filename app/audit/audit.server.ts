@@ -1,6 +1,7 @@
 // The audit log is a hash chain: each entry carries the hash of the one before it, so an edit made by hand in the
 // table is found by `npm run phieu -- audit verify`. Casting a ballot never writes here.
 import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { AuditEntry, Database } from "../../db/schema";
 
@@ -20,14 +21,6 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-}
 
 export function entryHash(entry: {
   prev_hash: string;
@@ -38,7 +31,7 @@ export function entryHash(entry: {
   action: string;
   details: Record<string, unknown>;
 }): string {
-  const body = canonical({
+  const body = canonicalJson({
     prev: entry.prev_hash,
     at: entry.at.toISOString(),
     actor: entry.actor_user_id,
