@@ -3,7 +3,7 @@ import type { Database } from "../../db/schema";
 
 // Casting holds this lock shared, closing holds it exclusive: a close waits for the casts in flight, and a cast
 // that starts after the close sees the poll closed. Advisory, so casting writes nothing to the poll's row.
-const POLL_LOCK_CLASS = 7_301_002;
+const POLL_LOCK_CLASS = 7_301_010;
 
 export async function lockPollShared(tx: Transaction<Database>, pollId: number) {
   await sql`select pg_advisory_xact_lock_shared(${POLL_LOCK_CLASS}, ${pollId})`.execute(tx);
