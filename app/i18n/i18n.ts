@@ -1,21 +1,27 @@
 // Message catalogs: every user-facing string lives in app/i18n/messages/<domain>.ts, Vietnamese first.
 // Schemas and server code speak in message keys; components translate them with `useT()`.
 import auth from "./messages/auth";
+import ballots from "./messages/ballots";
 import cadres from "./messages/cadres";
 import common from "./messages/common";
+import credentials from "./messages/credentials";
 import imports from "./messages/imports";
+import results from "./messages/results";
 import units from "./messages/units";
 import users from "./messages/users";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "./define";
 
-const catalogs = [common, auth, units, cadres, imports, users] as const;
+const catalogs = [common, auth, units, cadres, imports, users, results, credentials, ballots] as const;
 
 type Catalog = typeof common.vi &
   typeof auth.vi &
   typeof units.vi &
   typeof cadres.vi &
   typeof imports.vi &
-  typeof users.vi;
+  typeof users.vi &
+  typeof results.vi &
+  typeof credentials.vi &
+  typeof ballots.vi;
 export type MessageKey = keyof Catalog & string;
 export type MessageParams = Record<string, string | number>;
 /** A message to show: a key, or a key with its parameters. */

@@ -1,0 +1,212 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { renderCountingMinutesPdf } from "./minutes-pdf.server";
+import { subjectTally, type SubjectCounts } from "./rules";
+import { DEFAULT_RULES, LEVELS, type CountingMinutes, type PollKind, type PollRules } from "./tally";
+
+const folder = mkdtempSync(path.join(tmpdir(), "phieu-minutes-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** The text a reader (or a search) gets out of the PDF, pages separated by form feeds. */
+function textOf(pdf: Buffer): string {
+  const file = path.join(folder, `${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(file, pdf);
+  const text = execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"], { encoding: "utf8" });
+  // Phrases wrap inside table cells and paragraphs: read them as one line, as a person would.
+  return text.normalize("NFC").replace(/[^\S\f]+/g, " ");
+}
+
+function pagesOf(text: string): string[] {
+  return text.split("\f").filter((page) => page.trim() !== "");
+}
+
+function minutesFor(
+  subjects: SubjectCounts[],
+  options: { kind?: PollKind; rules?: PollRules; locale?: "vi" | "en" } & Partial<CountingMinutes> = {}
+): CountingMinutes {
+  const { kind = "confidence_poll", rules = DEFAULT_RULES, ...overrides } = options;
+  const totals = { collected: 60, issued: 80 };
+  return {
+    locale: "vi",
+    wardName: "Phường Thanh Xuân",
+    unitName: "Phường Thanh Xuân",
+    pollTitle: "Lấy phiếu tín nhiệm cán bộ chủ chốt năm 2026",
+    kind,
+    place: "Hội trường Ủy ban nhân dân phường",
+    openedAt: new Date("2026-03-05T01:30:00Z"),
+    closedAt: new Date("2026-03-05T09:00:00Z"),
+    countedAt: new Date("2026-03-05T09:45:00Z"),
+    committee: [
+      { fullName: "Lê Thị Mai", role: "Trưởng ban kiểm phiếu" },
+      { fullName: "Phạm Đức Anh", role: "Thành viên" },
+      { fullName: "Vũ Ngọc Ánh", role: "Thành viên" },
+    ],
+    summoned: 90,
+    present: 62,
+    quorumMet: true,
+    complaints: null,
+    tallyHash: "3f9a0c1b2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8",
+    ...overrides,
+    tally: {
+      pollId: 1,
+      kind,
+      levels: LEVELS[kind],
+      rules,
+      slips: { issued: 80, handedOut: 75, used: 60, voided: 5 },
+      ballots: { collected: 60, valid: 58, invalid: 2 },
+      turnoutPercent: 80,
+      subjects: subjects.map((subject) => subjectTally(kind, subject, totals, rules)),
+      groups: [],
+      invariant: { receipts: 60, credentialsUsed: 60, ballotsCounted: 60, holds: true },
+      ...overrides.tally,
+    },
+  };
+}
+
+const threeSubjects: SubjectCounts[] = [
+  {
+    subjectId: 1,
+    fullName: "Nguyễn Văn Thành",
+    title: "Bí thư Đảng ủy phường",
+    unitName: "Phường Thanh Xuân",
+    counts: { high_confidence: 40, confidence: 15, low_confidence: 5 },
+    invalid: 0,
+  },
+  {
+    subjectId: 2,
+    fullName: "Trần Thị Hồng Nhung",
+    title: "Chủ tịch Ủy ban nhân dân phường",
+    unitName: "Phường Thanh Xuân",
+    counts: { high_confidence: 10, confidence: 18, low_confidence: 31 },
+    invalid: 1,
+  },
+  {
+    subjectId: 3,
+    fullName: "Đặng Quang Huy",
+    title: "Tổ trưởng",
+    unitName: "Tổ dân phố số 5",
+    counts: { high_confidence: 5, confidence: 14, low_confidence: 40 },
+    invalid: 1,
+  },
+];
+
+describe("counting minutes PDF", () => {
+  it("prints the record in Vietnamese with every name, figure and flag", async () => {
+    const pdf = await renderCountingMinutesPdf(minutesFor(threeSubjects));
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    const text = textOf(pdf);
+
+    expect(text).toContain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    expect(text).toContain("Độc lập - Tự do - Hạnh phúc");
+    expect(text).toContain("BIÊN BẢN KIỂM PHIẾU");
+    expect(text).toContain("Lấy phiếu tín nhiệm: Lấy phiếu tín nhiệm cán bộ chủ chốt năm 2026");
+    expect(text).toContain("PHƯỜNG THANH XUÂN");
+    // 09:45 UTC is 16:45 in Hà Nội.
+    expect(text).toContain("Kiểm phiếu: 16 giờ 45 phút, ngày 05 tháng 3 năm 2026");
+    expect(text).toContain("Địa điểm: Hội trường Ủy ban nhân dân phường");
+
+    for (const name of ["Nguyễn Văn Thành", "Trần Thị Hồng Nhung", "Đặng Quang Huy"]) expect(text).toContain(name);
+    for (const member of ["Lê Thị Mai — Trưởng ban kiểm phiếu", "Phạm Đức Anh — Thành viên", "Vũ Ngọc Ánh"]) {
+      expect(text).toContain(member);
+    }
+    expect(text).toContain("TRƯỞNG BAN KIỂM PHIẾU");
+    expect(text).toContain("(Ký, ghi rõ họ tên)");
+
+    // 40/60, 31/60 and 5/60 of the ballots collected.
+    expect(text).toContain("66,67%");
+    expect(text).toContain("51,67%");
+    expect(text).toContain("8,33%");
+    expect(text).toContain("Đề nghị miễn nhiệm (từ 2/3 tín nhiệm thấp trở lên)");
+    expect(text).toContain("Thuộc diện xem xét (trên 1/2 tín nhiệm thấp)");
+    expect(text).toContain("Tỷ lệ phần trăm của mỗi mức được tính trên tổng số phiếu thu về (60 phiếu).");
+
+    expect(text).toContain("Số người được triệu tập: 90");
+    expect(text).toContain("đủ điều kiện tiến hành");
+    expect(text).toContain("Số phiếu thu về: 60; phiếu hợp lệ: 58; phiếu không hợp lệ: 2.");
+    expect(text).toContain("Số biên nhận đã cấp: 60; số mã phiếu đã sử dụng: 60; số phiếu được kiểm: 60.");
+    expect(text).toContain("Ba số trên bằng nhau");
+    expect(text).toContain("Không có khiếu nại.");
+    expect(text).toContain("3f9a 0c1b 2d4e 5f60");
+  });
+
+  it("warns when the numbers do not reconcile, and records complaints and a missed quorum", async () => {
+    const minutes = minutesFor(threeSubjects, {
+      summoned: 90,
+      present: 59,
+      quorumMet: false,
+      complaints: "Ông Hoàng Văn Bình hỏi về một phiếu bị rách; Ban kiểm phiếu đã kiểm tra và xác định phiếu hợp lệ.",
+    });
+    minutes.tally.invariant = { receipts: 60, credentialsUsed: 61, ballotsCounted: 60, holds: false };
+    const text = textOf(await renderCountingMinutesPdf(minutes));
+
+    expect(text).toContain("CẢNH BÁO: ba số trên không bằng nhau.");
+    expect(text).toContain("số mã phiếu đã sử dụng: 61");
+    expect(text).toContain("không đủ điều kiện tiến hành theo quy định");
+    expect(text).toContain("Ông Hoàng Văn Bình hỏi về một phiếu bị rách");
+    expect(text).not.toContain("Không có khiếu nại.");
+  });
+
+  it("states a confidence vote and its own flag", async () => {
+    const pdf = await renderCountingMinutesPdf(
+      minutesFor(
+        [
+          {
+            subjectId: 9,
+            fullName: "Ngô Thị Thu Hà",
+            title: "Phó Chủ tịch",
+            unitName: "Phường Thanh Xuân",
+            counts: { confidence: 25, no_confidence: 35 },
+            invalid: 0,
+          },
+        ],
+        { kind: "confidence_vote", pollTitle: "Bỏ phiếu tín nhiệm Phó Chủ tịch" }
+      )
+    );
+    const text = textOf(pdf);
+    expect(text).toContain("Bỏ phiếu tín nhiệm: Bỏ phiếu tín nhiệm Phó Chủ tịch");
+    expect(text).toContain("Không tín nhiệm");
+    expect(text).toContain("58,33%");
+    expect(text).toContain("Đề nghị miễn nhiệm (trên 1/2 không tín nhiệm)");
+  });
+
+  it("carries 25 subjects over several pages, repeating the table header on each", async () => {
+    const families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"];
+    const givens = ["Thành Đạt", "Thị Hương", "Quốc Việt", "Ngọc Ánh", "Đức Thắng"];
+    const subjects: SubjectCounts[] = families.flatMap((family, i) =>
+      givens.map((given, j) => ({
+        subjectId: i * 5 + j + 1,
+        fullName: `${family} ${given}`,
+        title: "Phó Chủ tịch Ủy ban nhân dân phường phụ trách văn hóa - xã hội",
+        unitName: "Phường Thanh Xuân",
+        counts: { high_confidence: 20 + j, confidence: 20, low_confidence: 20 - j },
+        invalid: 0,
+      }))
+    );
+    const short = textOf(await renderCountingMinutesPdf(minutesFor(threeSubjects)));
+    const text = textOf(await renderCountingMinutesPdf(minutesFor(subjects)));
+    const pages = pagesOf(text);
+
+    expect(pages.length).toBeGreaterThan(pagesOf(short).length);
+    for (const subject of subjects) expect(text).toContain(subject.fullName);
+    const pagesWithRows = pages.filter((page) => subjects.some((subject) => page.includes(subject.fullName)));
+    expect(pagesWithRows.length).toBeGreaterThan(1);
+    for (const page of pagesWithRows) expect(page).toContain("Họ và tên, chức vụ");
+    expect(pages.at(-1)).toContain("Trang " + pages.length + "/" + pages.length);
+  });
+
+  it("prints English headings for the English locale", async () => {
+    const text = textOf(await renderCountingMinutesPdf(minutesFor(threeSubjects, { locale: "en" })));
+    expect(text).toContain("SOCIALIST REPUBLIC OF VIET NAM");
+    expect(text).toContain("COUNTING MINUTES");
+    expect(text).toContain("V. RESULTS OF THE COUNT");
+    expect(text).toContain("Name and position");
+    expect(text).toContain("66.67%");
+    expect(text).toContain("Dismissal proposed (2/3 or more low confidence)");
+    expect(text).toContain("Count: 16:45 on 05/03/2026");
+    expect(text).toContain("Đặng Quang Huy");
+    expect(text).not.toContain("BIÊN BẢN KIỂM PHIẾU");
+  });
+});
