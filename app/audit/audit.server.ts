@@ -4,10 +4,11 @@ import { createHash } from "node:crypto";
 import { canonicalJson } from "./canonical";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { AuditEntry, Database } from "../../db/schema";
+import { LOCKS } from "~/db-locks.server";
 
 export const GENESIS_HASH = "0".repeat(64);
 // Any constant; every append takes this transaction-level lock so the chain has one order.
-const AUDIT_LOCK_KEY = 7_301_001;
+const AUDIT_LOCK_KEY = LOCKS.audit;
 
 export interface AuditActor {
   userId: number | null;

@@ -9,6 +9,7 @@ import { appendAudit, type AuditActor } from "~/audit/audit.server";
 import { nameKey } from "~/components/text";
 import type { FieldErrors } from "~/components/forms";
 import type { Message, MessageKey } from "~/i18n/i18n";
+import { LOCKS } from "~/db-locks.server";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -104,7 +105,7 @@ export function isUniqueViolation(error: unknown): boolean {
 
 // Any constant: serializes name checks under one parent (the unique index compares with lower(), which a C-collation
 // database applies to ASCII only, so the Vietnamese-aware comparison happens here, under this lock).
-export const UNIT_NAME_LOCK_KEY = 7_301_002;
+export const UNIT_NAME_LOCK_KEY = LOCKS.unitNames;
 
 /** A refused form post: field errors or one message for the whole form, and what the user typed. */
 export function refusal(
