@@ -13,7 +13,7 @@ import { readEnv } from "./app/env.server";
 import { logger } from "./app/logger.server";
 import { routePatternMatcher } from "./app/route-patterns.server";
 import { startDatabase } from "./app/startup.server";
-import { DEMO_PASSWORD, DEMO_USERS } from "./db/seeds/demo";
+import { DEMO_PASSWORD, DEMO_POLL_TITLE, DEMO_USERS } from "./db/seeds/demo";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -58,7 +58,10 @@ async function main() {
         },
       },
       strictTransportSecurity: false,
-      referrerPolicy: { policy: "no-referrer" },
+      // The bare origin, never the path: a ballot URL carries its code, and proxies log Referer headers. Not
+      // "no-referrer": with it Chromium sends `Origin: null` on a plain form post, which Remix's CSRF check
+      // refuses, so no form would work without JavaScript.
+      referrerPolicy: { policy: "strict-origin" },
     }),
   );
   app.use(compression());
@@ -97,11 +100,15 @@ async function main() {
       `Cơ sở dữ liệu: ${opened.describe}`,
       `Khóa bí mật của máy chủ: ${secret.source}${secret.created ? " (vừa tạo)" : ""}`,
     ];
-    if (seeded) {
+    if (seeded.seeded) {
       lines.push(
         "",
         "Đã tạo dữ liệu mẫu: Phường Thanh Xuân (Hà Nội). Đăng nhập tại " + `${url}/login` + " với:",
         ...DEMO_USERS.map((u) => `  ${u.username.padEnd(12)} ${DEMO_PASSWORD}   (${u.fullName})`),
+        "",
+        `Cuộc lấy phiếu mẫu "${DEMO_POLL_TITLE}" đang mở. Năm phiếu để bỏ thử (mỗi đường dẫn dùng được một lần;`,
+        "mã chỉ hiện ở đây, hệ thống chỉ lưu bản băm):",
+        ...seeded.ballotCodes.map((code) => `  ${url}/v/${code}`),
       );
     }
     console.log(lines.join("\n"));

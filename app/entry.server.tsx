@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger } from "./logger.server";
 
@@ -45,7 +45,9 @@ export default function handleRequest(
 
 // Logged without the request's URL: a ballot URL carries its code.
 export const handleError: HandleErrorFunction = (error, { request }) => {
-  if (request.signal.aborted) return;
+  // Aborted requests and route error responses (404 for an unknown path, 403, …) are answers, not failures; the
+  // 404's message would also carry the path, and a path may carry a ballot code.
+  if (request.signal.aborted || isRouteErrorResponse(error)) return;
   logger.error({ err: errorSummary(error), method: request.method }, "request failed");
 };
 

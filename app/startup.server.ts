@@ -9,7 +9,7 @@ import { ensureServerSecret } from "./secret.server";
 export interface StartedDatabase {
   opened: OpenedDatabase;
   secret: { source: string; created: boolean };
-  seeded: boolean;
+  seeded: Awaited<ReturnType<typeof seedDemo>>;
 }
 
 export async function startDatabase({
@@ -24,10 +24,11 @@ export async function startDatabase({
   try {
     // Through a running server, its own start already migrated.
     if (opened.mode !== "embedded-via-server") await migrateToLatest(opened.db);
-    const seeded = seed ? await seedDemo(opened.db) : false;
     useDatabase(opened);
+    const seeded = seed ? await seedDemo(opened.db) : { seeded: false as const };
     return { opened, secret, seeded };
   } catch (error) {
+    useDatabase(null);
     await opened.close();
     throw error;
   }

@@ -156,7 +156,7 @@ export interface CredentialBatchesTable {
   group_id: number;
   size: number;
   handed_out: ColumnType<number, number | undefined, number>;
-  created_by: number;
+  created_by: number | null;
   created_at: GeneratedTimestamp;
   voided_at: NullableTimestamp;
 }

@@ -84,7 +84,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("group_id", "integer", (c) => c.notNull().references("units.id").onDelete("restrict"))
     .addColumn("size", "integer", (c) => c.notNull().check(sql`size between 1 and 20000`))
     .addColumn("handed_out", "integer", (c) => c.notNull().defaultTo(0))
-    .addColumn("created_by", "integer", (c) => c.notNull().references("users.id").onDelete("restrict"))
+    // Null when issued from the command line, which acts as no account.
+    .addColumn("created_by", "integer", (c) => c.references("users.id").onDelete("restrict"))
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("voided_at", "timestamptz")
     .addCheckConstraint("credential_batches_handed_out", sql`handed_out between 0 and size`)

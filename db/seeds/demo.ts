@@ -4,6 +4,9 @@ import type { Kysely } from "kysely";
 import type { Database, Role } from "../schema";
 import { appendAudit } from "../../app/audit/audit.server";
 import { hashPassword } from "../../app/auth/password.server";
+import { issueBatch } from "../../app/credentials/credentials.server";
+import { openPoll } from "../../app/polls/lifecycle.server";
+import { createPoll } from "../../app/polls/polls.server";
 
 export const DEMO_PASSWORD = "phieu-demo-2026";
 
@@ -31,9 +34,15 @@ const CADRES: { name: string; birthYear: number; title: string; group?: number }
   { name: "Đinh Thị Thoa", birthYear: 1962, title: "Tổ trưởng tổ dân phố", group: 1 },
 ];
 
-export async function seedDemo(db: Kysely<Database>): Promise<boolean> {
+export const DEMO_POLL_TITLE = "Lấy phiếu tín nhiệm cán bộ chủ chốt phường năm 2026";
+
+/**
+ * Seeds the demo ward, then opens a demo poll and issues five slips, whose codes are returned to be printed once
+ * (they are stored only as hashes). Expects `db` (app/db.server) to be the database passed in.
+ */
+export async function seedDemo(db: Kysely<Database>): Promise<{ seeded: false } | { seeded: true; ballotCodes: string[] }> {
   const anyUser = await db.selectFrom("users").select("id").limit(1).executeTakeFirst();
-  if (anyUser) return false;
+  if (anyUser) return { seeded: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction().execute(async (tx) => {
     const unit = (parent_id: number | null, kind: "province" | "ward" | "residential_group", name: string) =>
@@ -83,5 +92,38 @@ export async function seedDemo(db: Kysely<Database>): Promise<boolean> {
       details: { ward: "Phường Thanh Xuân", groups: GROUPS.length, cadres: CADRES.length, users: DEMO_USERS.length },
     });
   });
-  return true;
+  return { seeded: true, ballotCodes: await seedDemoPoll(db) };
+}
+
+async function seedDemoPoll(db: Kysely<Database>): Promise<string[]> {
+  const ward = await db.selectFrom("units").select("id").where("name", "=", "Phường Thanh Xuân").executeTakeFirstOrThrow();
+  const officer = await db.selectFrom("users").select(["id", "username"]).where("username", "=", "mattran").executeTakeFirstOrThrow();
+  const positions = await db
+    .selectFrom("positions")
+    .select("id")
+    .where("unit_id", "=", ward.id)
+    .where("ended_on", "is", null)
+    .execute();
+  const groups = await db.selectFrom("units").select(["id", "name"]).where("parent_id", "=", ward.id).orderBy("name").execute();
+  const actor = { userId: officer.id, label: officer.username };
+  const poll = await createPoll({
+    actor,
+    input: {
+      unitId: ward.id,
+      kind: "confidence_poll",
+      title: DEMO_POLL_TITLE,
+      place: "Hội trường UBND phường Thanh Xuân",
+      positionIds: positions.map((p) => p.id),
+      groupIds: groups.map((g) => g.id),
+      committee: [
+        { fullName: "Trần Văn Bình", role: "Trưởng ban" },
+        { fullName: "Lê Thị Mai", role: "Thành viên" },
+        { fullName: "Nguyễn Thị Hồng Vân", role: "Thư ký" },
+      ],
+    },
+  });
+  const { slips, batchId } = await issueBatch({ actor, pollId: poll.id, groupId: groups[0].id, count: 5 });
+  await db.updateTable("credential_batches").set({ handed_out: 5 }).where("id", "=", batchId).execute();
+  await openPoll({ actor, pollId: poll.id });
+  return slips.map((s) => s.code);
 }
