@@ -155,7 +155,7 @@ describe("the server on an embedded data folder", { timeout: SLOW }, () => {
     expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(response.headers.get("referrer-policy")).toBe("same-origin");
+    expect(response.headers.get("referrer-policy")).toBe("strict-origin");
     expect(response.headers.get("x-powered-by")).toBeNull();
     expect(response.headers.get("content-encoding")).toBe("gzip");
     expect(await response.text()).toContain("Đăng nhập");
