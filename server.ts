@@ -13,6 +13,7 @@ import { readEnv } from "./app/env.server";
 import { logger } from "./app/logger.server";
 import { routePatternMatcher } from "./app/route-patterns.server";
 import { startDatabase } from "./app/startup.server";
+import { applySchedules } from "./app/polls/lifecycle.server";
 import { DEMO_PASSWORD, DEMO_POLL_TITLE, DEMO_USERS } from "./db/seeds/demo";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -118,10 +119,18 @@ async function main() {
     res.on("close", () => inFlight--);
   });
 
+  // Scheduled openings and closings; casting itself refuses a ballot once the scheduled close has passed, so the
+  // few seconds until this runs never let a late ballot in.
+  const scheduler = setInterval(() => {
+    applySchedules().catch((error) => logger.error({ err: String(error) }, "scheduled transitions failed"));
+  }, 15_000);
+  scheduler.unref();
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(scheduler);
     logger.info({ signal, inFlight }, "shutting down: draining requests");
     const force = setTimeout(() => {
       logger.error({ inFlight }, "drain timed out");

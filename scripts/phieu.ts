@@ -1,10 +1,23 @@
 // The admin command line: `npm run phieu -- <command>`. Every command exits non-zero with a clear message on failure.
 import { auditVerify } from "./commands/audit";
+import { importCommand } from "./commands/import";
+import { credentialsIssue } from "./commands/credentials";
+import { pollsClose, pollsList, pollsOpen, pollsTally } from "./commands/polls";
 import { unitsList } from "./commands/units";
 import { createAdmin } from "./commands/users";
 import { CliError, parseCommandArgs, type Command } from "./cli";
 
-const commands: Command[] = [createAdmin, unitsList, auditVerify];
+const commands: Command[] = [
+  createAdmin,
+  unitsList,
+  importCommand,
+  pollsList,
+  pollsOpen,
+  pollsClose,
+  pollsTally,
+  credentialsIssue,
+  auditVerify,
+];
 
 async function main(argv: string[]) {
   const command = commands

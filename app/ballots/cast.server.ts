@@ -68,11 +68,15 @@ export async function castBallot({ code, levels }: { code: string; levels: numbe
     if (used) return { status: "already_used" as const, receipt: used.receipt, pollId };
     const poll = await tx
       .selectFrom("polls")
-      .select(["status", "public_key", "kind"])
+      .select(["status", "public_key", "kind", "scheduled_close_at"])
       .where("id", "=", pollId)
       .executeTakeFirstOrThrow();
     if (poll.status === "draft") return { status: "not_open" as const, pollId };
     if (poll.status !== "open" || !poll.public_key) return { status: "closed" as const, pollId };
+    // Past its scheduled close the poll takes nothing, even before the scheduler has closed it.
+    if (poll.scheduled_close_at && new Date(poll.scheduled_close_at) <= new Date()) {
+      return { status: "closed" as const, pollId };
+    }
     if (credential.voided_at || credential.batch_voided_at) return { status: "voided" as const, pollId };
 
     const subjects = await tx
@@ -120,6 +124,7 @@ export async function lookupCredential({ code }: { code: string }) {
     .select([
       "polls.id as poll_id",
       "polls.status",
+      "polls.scheduled_close_at",
       "credentials.voided_at",
       "b.voided_at as batch_voided_at",
       "b.group_id",
@@ -132,5 +137,8 @@ export async function lookupCredential({ code }: { code: string }) {
   if (row.voided_at || row.batch_voided_at) return { status: "voided" as const, pollId: row.poll_id };
   if (row.status === "draft") return { status: "not_open" as const, pollId: row.poll_id };
   if (row.status !== "open") return { status: "closed" as const, pollId: row.poll_id };
+  if (row.scheduled_close_at && new Date(row.scheduled_close_at) <= new Date()) {
+    return { status: "closed" as const, pollId: row.poll_id };
+  }
   return { status: "open" as const, pollId: row.poll_id, groupId: row.group_id };
 }

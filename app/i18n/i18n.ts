@@ -6,12 +6,13 @@ import cadres from "./messages/cadres";
 import common from "./messages/common";
 import credentials from "./messages/credentials";
 import imports from "./messages/imports";
+import polls from "./messages/polls";
 import results from "./messages/results";
 import units from "./messages/units";
 import users from "./messages/users";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "./define";
 
-const catalogs = [common, auth, units, cadres, imports, users, results, credentials, ballots] as const;
+const catalogs = [common, auth, units, cadres, imports, users, results, credentials, ballots, polls] as const;
 
 type Catalog = typeof common.vi &
   typeof auth.vi &
@@ -21,7 +22,8 @@ type Catalog = typeof common.vi &
   typeof users.vi &
   typeof results.vi &
   typeof credentials.vi &
-  typeof ballots.vi;
+  typeof ballots.vi &
+  typeof polls.vi;
 export type MessageKey = keyof Catalog & string;
 export type MessageParams = Record<string, string | number>;
 /** A message to show: a key, or a key with its parameters. */

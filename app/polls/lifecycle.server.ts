@@ -120,3 +120,48 @@ export async function closePoll({ actor, pollId }: { actor: AuditActor; pollId: 
     return { ballotsCounted: ballots.length };
   });
 }
+
+const SCHEDULE_ACTOR: AuditActor = { userId: null, label: "schedule" };
+
+/**
+ * Opens the drafts whose scheduled opening has come and closes (and counts) the open polls whose scheduled closing
+ * has come, each through the same transition an officer would make, audited as "schedule". A draft whose window
+ * has already ended stays a draft for an officer to reschedule: opening it only to close it at once would count
+ * an empty box. Safe to run from several places at once: a poll another run already moved is skipped.
+ */
+export async function applySchedules({ now = new Date() }: { now?: Date } = {}) {
+  const dueToOpen = await db
+    .selectFrom("polls")
+    .select("id")
+    .where("status", "=", "draft")
+    .where("scheduled_open_at", "<=", now)
+    .where((eb) => eb.or([eb("scheduled_close_at", "is", null), eb("scheduled_close_at", ">", now)]))
+    .orderBy("id")
+    .execute();
+  const opened: number[] = [];
+  for (const { id } of dueToOpen) {
+    try {
+      await openPoll({ actor: SCHEDULE_ACTOR, pollId: id });
+      opened.push(id);
+    } catch (error) {
+      if (!(error instanceof PollStateError)) throw error;
+    }
+  }
+  const dueToClose = await db
+    .selectFrom("polls")
+    .select("id")
+    .where("status", "=", "open")
+    .where("scheduled_close_at", "<=", now)
+    .orderBy("id")
+    .execute();
+  const closed: number[] = [];
+  for (const { id } of dueToClose) {
+    try {
+      await closePoll({ actor: SCHEDULE_ACTOR, pollId: id });
+      closed.push(id);
+    } catch (error) {
+      if (!(error instanceof PollStateError)) throw error;
+    }
+  }
+  return { opened, closed };
+}

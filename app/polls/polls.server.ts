@@ -1,8 +1,11 @@
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { db } from "~/db.server";
 import { appendAudit, type AuditActor } from "~/audit/audit.server";
 import { wardOf } from "~/units/units.server";
 import { DEFAULT_RULES, type PollKind, type PollRules } from "~/results/tally";
+import type { Database } from "../../db/schema";
+import { PollStateError, pollRules } from "./lifecycle.server";
+import { lockPollExclusive } from "./poll-lock.server";
 
 export class PollInputError extends Error {
   constructor(public field: string, public reason: string) {
@@ -24,6 +27,106 @@ export interface NewPollInput {
   scheduledCloseAt?: Date | null;
 }
 
+type Executor = Transaction<Database>;
+
+/**
+ * Checks what a poll is about against the unit that runs it, the same for a new poll and an edited draft.
+ * Subjects are current positions of the ward's cadres (for a poll run by a residential group, positions held in
+ * that group); the groups taking part must lie in the running unit (the unit itself when it is a residential
+ * group). Returns the positions to snapshot, in ballot order.
+ */
+async function checkPollInput(tx: Executor, input: Pick<NewPollInput, "unitId" | "positionIds" | "groupIds">) {
+  const ward = await wardOf({ unitId: input.unitId }, tx);
+  if (!ward) throw new PollInputError("unitId", "polls.errors.unitNotInWard");
+  const unit = await tx
+    .selectFrom("units")
+    .select(["id", "kind"])
+    .where("id", "=", input.unitId)
+    .executeTakeFirstOrThrow();
+
+  const positionIds = [...new Set(input.positionIds)];
+  if (positionIds.length === 0) throw new PollInputError("positionIds", "polls.errors.noSubjects");
+  let positionQuery = tx
+    .selectFrom("positions")
+    .innerJoin("cadres", "cadres.id", "positions.cadre_id")
+    .innerJoin("position_titles as t", "t.id", "positions.title_id")
+    .innerJoin("units", "units.id", "positions.unit_id")
+    .select([
+      "positions.id",
+      "positions.cadre_id",
+      "cadres.full_name",
+      "t.name as title",
+      "t.sort_order",
+      "units.name as unit_name",
+    ])
+    .where("positions.id", "in", positionIds)
+    .where("cadres.ward_id", "=", ward.id)
+    .where("positions.ended_on", "is", null);
+  if (unit.kind === "residential_group") positionQuery = positionQuery.where("positions.unit_id", "=", unit.id);
+  const positions = await positionQuery
+    .orderBy("t.sort_order")
+    .orderBy(sql`lower(cadres.full_name)`)
+    .execute();
+  if (positions.length !== positionIds.length) {
+    throw new PollInputError(
+      "positionIds",
+      unit.kind === "residential_group" ? "polls.errors.subjectNotInUnit" : "polls.errors.subjectNotInWard"
+    );
+  }
+
+  const groupIds = [...new Set(input.groupIds)];
+  if (groupIds.length === 0) throw new PollInputError("groupIds", "polls.errors.noGroups");
+  const groups = await tx
+    .selectFrom("units")
+    .select("id")
+    .where("id", "in", groupIds)
+    .where("kind", "=", "residential_group")
+    .where((eb) => (unit.kind === "residential_group" ? eb("id", "=", unit.id) : eb("parent_id", "=", ward.id)))
+    .execute();
+  if (groups.length !== groupIds.length) throw new PollInputError("groupIds", "polls.errors.groupNotInUnit");
+  return { positions, groupIds };
+}
+
+/** Writes a poll's subjects (snapshots), groups and counting committee. */
+async function insertPollParts(
+  tx: Executor,
+  pollId: number,
+  {
+    positions,
+    groupIds,
+    committee,
+  }: {
+    positions: Awaited<ReturnType<typeof checkPollInput>>["positions"];
+    groupIds: number[];
+    committee: NewPollInput["committee"];
+  }
+) {
+  await tx
+    .insertInto("poll_subjects")
+    .values(
+      positions.map((p, i) => ({
+        poll_id: pollId,
+        position_id: p.id,
+        cadre_id: p.cadre_id,
+        full_name: p.full_name,
+        title: p.title,
+        unit_name: p.unit_name,
+        sort_order: i + 1,
+      }))
+    )
+    .execute();
+  await tx
+    .insertInto("poll_groups")
+    .values(groupIds.map((id) => ({ poll_id: pollId, unit_id: id })))
+    .execute();
+  if (committee.length > 0) {
+    await tx
+      .insertInto("poll_committee_members")
+      .values(committee.map((m, i) => ({ poll_id: pollId, full_name: m.fullName, role: m.role, sort_order: i + 1 })))
+      .execute();
+  }
+}
+
 /**
  * Creates a draft poll run by a ward or one of its residential groups. Subjects are snapshotted from current
  * positions of the ward's cadres (name, title and unit as they are today); the groups taking part must lie in the
@@ -31,46 +134,7 @@ export interface NewPollInput {
  */
 export async function createPoll({ actor, input }: { actor: AuditActor & { userId: number }; input: NewPollInput }) {
   return db.transaction().execute(async (tx) => {
-    const ward = await wardOf({ unitId: input.unitId }, tx);
-    if (!ward) throw new PollInputError("unitId", "polls.errors.unitNotInWard");
-    const unit = await tx.selectFrom("units").select(["id", "kind"]).where("id", "=", input.unitId).executeTakeFirstOrThrow();
-
-    const positionIds = [...new Set(input.positionIds)];
-    if (positionIds.length === 0) throw new PollInputError("positionIds", "polls.errors.noSubjects");
-    const positions = await tx
-      .selectFrom("positions")
-      .innerJoin("cadres", "cadres.id", "positions.cadre_id")
-      .innerJoin("position_titles as t", "t.id", "positions.title_id")
-      .innerJoin("units", "units.id", "positions.unit_id")
-      .select([
-        "positions.id",
-        "positions.cadre_id",
-        "cadres.full_name",
-        "t.name as title",
-        "t.sort_order",
-        "units.name as unit_name",
-      ])
-      .where("positions.id", "in", positionIds)
-      .where("cadres.ward_id", "=", ward.id)
-      .where("positions.ended_on", "is", null)
-      .orderBy("t.sort_order")
-      .orderBy(sql`lower(cadres.full_name)`)
-      .execute();
-    if (positions.length !== positionIds.length) throw new PollInputError("positionIds", "polls.errors.subjectNotInWard");
-
-    const groupIds = [...new Set(input.groupIds)];
-    if (groupIds.length === 0) throw new PollInputError("groupIds", "polls.errors.noGroups");
-    const groups = await tx
-      .selectFrom("units")
-      .select("id")
-      .where("id", "in", groupIds)
-      .where("kind", "=", "residential_group")
-      .where((eb) =>
-        unit.kind === "residential_group" ? eb("id", "=", unit.id) : eb("parent_id", "=", ward.id),
-      )
-      .execute();
-    if (groups.length !== groupIds.length) throw new PollInputError("groupIds", "polls.errors.groupNotInUnit");
-
+    const { positions, groupIds } = await checkPollInput(tx, input);
     const poll = await tx
       .insertInto("polls")
       .values({
@@ -86,29 +150,7 @@ export async function createPoll({ actor, input }: { actor: AuditActor & { userI
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await tx
-      .insertInto("poll_subjects")
-      .values(
-        positions.map((p, i) => ({
-          poll_id: poll.id,
-          position_id: p.id,
-          cadre_id: p.cadre_id,
-          full_name: p.full_name,
-          title: p.title,
-          unit_name: p.unit_name,
-          sort_order: i + 1,
-        })),
-      )
-      .execute();
-    await tx.insertInto("poll_groups").values(groupIds.map((id) => ({ poll_id: poll.id, unit_id: id }))).execute();
-    if (input.committee.length > 0) {
-      await tx
-        .insertInto("poll_committee_members")
-        .values(
-          input.committee.map((m, i) => ({ poll_id: poll.id, full_name: m.fullName, role: m.role, sort_order: i + 1 })),
-        )
-        .execute();
-    }
+    await insertPollParts(tx, poll.id, { positions, groupIds, committee: input.committee });
     await appendAudit(tx, {
       actor,
       unitId: input.unitId,
@@ -130,4 +172,240 @@ export async function listSubjects({ pollId }: { pollId: number }) {
     .where("poll_id", "=", pollId)
     .orderBy("sort_order")
     .execute();
+}
+
+export type PollInputChange = Omit<NewPollInput, "unitId">;
+
+/**
+ * Edits a draft: the same checks as createPoll, then the subjects, groups and committee are snapshotted afresh.
+ * Anything but a draft is refused; so is dropping a residential group that already has slips issued (its codes
+ * would still open ballots).
+ */
+export async function updateDraftPoll({
+  actor,
+  pollId,
+  input,
+}: {
+  actor: AuditActor;
+  pollId: number;
+  input: PollInputChange;
+}) {
+  return db.transaction().execute(async (tx) => {
+    await lockPollExclusive(tx, pollId);
+    const poll = await tx
+      .selectFrom("polls")
+      .select(["id", "status", "unit_id"])
+      .where("id", "=", pollId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!poll) throw new PollStateError("notFound");
+    if (poll.status !== "draft") throw new PollStateError("wrongState", poll.status);
+    const { positions, groupIds } = await checkPollInput(tx, { ...input, unitId: poll.unit_id });
+    const issuedGroups = await tx
+      .selectFrom("credential_batches")
+      .select("group_id")
+      .distinct()
+      .where("poll_id", "=", pollId)
+      .execute();
+    if (issuedGroups.some((g) => !groupIds.includes(g.group_id))) {
+      throw new PollInputError("groupIds", "polls.errors.groupHasCredentials");
+    }
+    await tx
+      .updateTable("polls")
+      .set({
+        kind: input.kind,
+        title: input.title,
+        place: input.place,
+        rules: JSON.stringify({ ...DEFAULT_RULES, ...input.rules }),
+        required_confirmations: input.requiredConfirmations ?? 2,
+        scheduled_open_at: input.scheduledOpenAt ?? null,
+        scheduled_close_at: input.scheduledCloseAt ?? null,
+      })
+      .where("id", "=", pollId)
+      .execute();
+    await tx.deleteFrom("poll_subjects").where("poll_id", "=", pollId).execute();
+    await tx.deleteFrom("poll_groups").where("poll_id", "=", pollId).execute();
+    await tx.deleteFrom("poll_committee_members").where("poll_id", "=", pollId).execute();
+    await insertPollParts(tx, pollId, { positions, groupIds, committee: input.committee });
+    await appendAudit(tx, {
+      actor,
+      unitId: poll.unit_id,
+      action: "poll.update",
+      details: { pollId, kind: input.kind, subjects: positions.length, groups: groupIds.length },
+    });
+    return { id: pollId };
+  });
+}
+
+const collator = new Intl.Collator("vi", { numeric: true, sensitivity: "base" });
+
+/** The polls run by a unit and, for a ward, by its residential groups, newest first. */
+export async function listPolls({ unitId }: { unitId: number }) {
+  return db
+    .selectFrom("polls")
+    .innerJoin("units", "units.id", "polls.unit_id")
+    .select([
+      "polls.id",
+      "polls.title",
+      "polls.kind",
+      "polls.status",
+      "polls.unit_id",
+      "units.name as unit_name",
+      "polls.created_at",
+      "polls.scheduled_open_at",
+      "polls.scheduled_close_at",
+      "polls.opened_at",
+      "polls.closed_at",
+      "polls.published_at",
+    ])
+    .where((eb) => eb.or([eb("polls.unit_id", "=", unitId), eb("units.parent_id", "=", unitId)]))
+    .orderBy("polls.created_at", "desc")
+    .orderBy("polls.id", "desc")
+    .execute();
+}
+
+/**
+ * What the poll form offers for a running unit: the current positions of the ward's cadres (for a residential
+ * group, those held in the group) and the residential groups that may take part.
+ */
+export async function pollFormOptions({ unitId }: { unitId: number }) {
+  const unit = await db.selectFrom("units").select(["id", "name", "kind"]).where("id", "=", unitId).executeTakeFirst();
+  const ward = unit ? await wardOf({ unitId }) : null;
+  if (!unit || !ward || unit.kind === "province") return null;
+  let positionQuery = db
+    .selectFrom("positions")
+    .innerJoin("cadres", "cadres.id", "positions.cadre_id")
+    .innerJoin("position_titles as t", "t.id", "positions.title_id")
+    .innerJoin("units", "units.id", "positions.unit_id")
+    .select(["positions.id", "cadres.full_name", "t.name as title", "t.sort_order", "units.name as unit_name"])
+    .where("cadres.ward_id", "=", ward.id)
+    .where("positions.ended_on", "is", null);
+  if (unit.kind === "residential_group") positionQuery = positionQuery.where("positions.unit_id", "=", unit.id);
+  const positions = (await positionQuery.execute()).sort(
+    (a, b) => a.sort_order - b.sort_order || collator.compare(a.full_name, b.full_name)
+  );
+  const groups =
+    unit.kind === "residential_group"
+      ? [{ id: unit.id, name: unit.name }]
+      : (
+          await db
+            .selectFrom("units")
+            .select(["id", "name"])
+            .where("parent_id", "=", ward.id)
+            .where("kind", "=", "residential_group")
+            .execute()
+        ).sort((a, b) => collator.compare(a.name, b.name));
+  return {
+    unit,
+    ward,
+    positions: positions.map(({ sort_order: _, ...p }) => p),
+    groups,
+  };
+}
+
+/** A poll as its pages show it: no key material, with the running unit, its ward and who created it. */
+export async function getPollDetails({ pollId }: { pollId: number }) {
+  const poll = await db
+    .selectFrom("polls")
+    .innerJoin("units", "units.id", "polls.unit_id")
+    .innerJoin("users", "users.id", "polls.created_by")
+    .select([
+      "polls.id",
+      "polls.unit_id",
+      "units.name as unit_name",
+      "units.kind as unit_kind",
+      "polls.kind",
+      "polls.title",
+      "polls.place",
+      "polls.status",
+      "polls.rules",
+      "polls.required_confirmations",
+      "polls.scheduled_open_at",
+      "polls.scheduled_close_at",
+      "polls.summoned",
+      "polls.present",
+      "polls.complaints",
+      "polls.created_by",
+      "users.full_name as created_by_name",
+      "polls.created_at",
+      "polls.opened_at",
+      "polls.closed_at",
+      "polls.counted_at",
+      "polls.published_at",
+    ])
+    .where("polls.id", "=", pollId)
+    .executeTakeFirst();
+  if (!poll) return undefined;
+  const ward = await wardOf({ unitId: poll.unit_id });
+  return { ...poll, rules: pollRules(poll.rules), ward_id: ward?.id ?? poll.unit_id, ward_name: ward?.name ?? "" };
+}
+export type PollDetails = NonNullable<Awaited<ReturnType<typeof getPollDetails>>>;
+
+export async function listCommittee({ pollId }: { pollId: number }) {
+  return db
+    .selectFrom("poll_committee_members")
+    .select(["full_name", "role"])
+    .where("poll_id", "=", pollId)
+    .orderBy("sort_order")
+    .execute();
+}
+
+/** The residential groups taking part, by name. */
+export async function listPollGroups({ pollId }: { pollId: number }) {
+  const rows = await db
+    .selectFrom("poll_groups")
+    .innerJoin("units", "units.id", "poll_groups.unit_id")
+    .select(["units.id", "units.name"])
+    .where("poll_groups.poll_id", "=", pollId)
+    .execute();
+  return rows.sort((a, b) => collator.compare(a.name, b.name));
+}
+
+/** The positions a draft's subjects were snapshotted from, to tick them again in the edit form. */
+export async function listSubjectPositionIds({ pollId }: { pollId: number }) {
+  const rows = await db
+    .selectFrom("poll_subjects")
+    .select("position_id")
+    .where("poll_id", "=", pollId)
+    .where("position_id", "is not", null)
+    .orderBy("sort_order")
+    .execute();
+  return rows.map((r) => r.position_id as number);
+}
+
+/**
+ * The meeting as the counting minutes record it: how many were summoned and present, the complaints received and
+ * how they were resolved. Editable until the results are published.
+ */
+export async function updateMeeting({
+  actor,
+  pollId,
+  meeting,
+}: {
+  actor: AuditActor;
+  pollId: number;
+  meeting: { summoned: number | null; present: number | null; complaints: string | null };
+}) {
+  await db.transaction().execute(async (tx) => {
+    const poll = await tx
+      .selectFrom("polls")
+      .select(["status", "unit_id"])
+      .where("id", "=", pollId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!poll) throw new PollStateError("notFound");
+    if (poll.status === "published" || poll.status === "archived") throw new PollStateError("wrongState", poll.status);
+    await tx.updateTable("polls").set(meeting).where("id", "=", pollId).execute();
+    await appendAudit(tx, {
+      actor,
+      unitId: poll.unit_id,
+      action: "poll.meeting",
+      details: {
+        pollId,
+        summoned: meeting.summoned,
+        present: meeting.present,
+        complaints: meeting.complaints !== null,
+      },
+    });
+  });
 }

@@ -30,7 +30,10 @@ export async function listConfirmations({ pollId }: { pollId: number }) {
     .execute();
 }
 
-/** A counting member confirms the tally they were shown (its hash); the poll's creator never can. */
+/**
+ * A counting member confirms the tally they were shown (its hash); the poll's creator never can. Once per tally: a
+ * member whose confirmation a later change voided confirms the new tally afresh.
+ */
 export async function confirmTally({
   actor,
   pollId,
@@ -40,19 +43,24 @@ export async function confirmTally({
   pollId: number;
   shownHash: string;
 }) {
+  const currentHash = await currentTallyHash(pollId);
   await db.transaction().execute(async (tx) => {
     await lockPollExclusive(tx, pollId);
     const poll = await tx.selectFrom("polls").select(["status", "created_by", "unit_id"]).where("id", "=", pollId).executeTakeFirst();
     if (!poll) throw new PublishError("notFound");
-    if (poll.status !== "closed") throw new PublishError("wrongState");
+    if (poll.status !== "closed" || currentHash === null) throw new PublishError("wrongState");
     if (poll.created_by === actor.userId) throw new PublishError("creatorCannotConfirm");
-    const tally = await computeTally({ pollId });
-    const currentHash = tallyHash(tally!);
     if (currentHash !== shownHash) throw new PublishError("staleTally");
     const inserted = await tx
       .insertInto("poll_confirmations")
       .values({ poll_id: pollId, user_id: actor.userId, tally_hash: currentHash })
-      .onConflict((oc) => oc.columns(["poll_id", "user_id"]).doNothing())
+      // A confirmation of an older tally (voided by a later change) gives way to one of the current tally.
+      .onConflict((oc) =>
+        oc
+          .columns(["poll_id", "user_id"])
+          .doUpdateSet({ tally_hash: currentHash, confirmed_at: new Date() })
+          .where("poll_confirmations.tally_hash", "!=", currentHash),
+      )
       .returning("user_id")
       .executeTakeFirst();
     if (!inserted) throw new PublishError("alreadyConfirmed");
@@ -60,8 +68,16 @@ export async function confirmTally({
   });
 }
 
-/** Publishes once enough confirmations match the current tally; freezes that tally. */
+/**
+ * Publishes once enough confirmations match the current tally; freezes that tally.
+ *
+ * The tally is computed before the transaction: computeTally reads through the shared `db`, which on the embedded
+ * database is the one connection the transaction would be holding (computing inside would wait for itself). What
+ * is frozen is still exactly a tally that the required members confirmed, because the confirmations are counted
+ * against its hash under the lock.
+ */
 export async function publishPoll({ actor, pollId }: { actor: AuditActor; pollId: number }) {
+  const tally = await computeTally({ pollId });
   return db.transaction().execute(async (tx) => {
     await lockPollExclusive(tx, pollId);
     const poll = await tx
@@ -71,8 +87,7 @@ export async function publishPoll({ actor, pollId }: { actor: AuditActor; pollId
       .forUpdate()
       .executeTakeFirst();
     if (!poll) throw new PublishError("notFound");
-    if (poll.status !== "closed") throw new PublishError("wrongState");
-    const tally = (await computeTally({ pollId }))!;
+    if (poll.status !== "closed" || !tally) throw new PublishError("wrongState");
     const hash = tallyHash(tally);
     const valid = await tx
       .selectFrom("poll_confirmations")
@@ -89,6 +104,12 @@ export async function publishPoll({ actor, pollId }: { actor: AuditActor; pollId
     await appendAudit(tx, { actor, unitId: poll.unit_id, action: "poll.publish", details: { pollId, tallyHash: hash } });
     return { tallyHash: hash };
   });
+}
+
+/** The hash of the tally as it stands, computed outside any transaction (see publishPoll); null before close. */
+async function currentTallyHash(pollId: number): Promise<string | null> {
+  const tally = await computeTally({ pollId });
+  return tally ? tallyHash(tally) : null;
 }
 
 /** The tally pages show: frozen once published, computed live while closed, none before. */

@@ -37,6 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ward,
     canManage: await can(user, "unit.manage", unit.id),
     canReadCadres: ward ? await can(user, "cadre.read", ward.id) : false,
+    canReadPolls: unit.kind === "province" ? false : await can(user, "poll.read", unit.id),
     isAdmin: user.grants.some((g) => g.role === "admin"),
     groups: unit.kind === "ward" ? await listResidentialGroups({ wardId: unit.id }) : [],
     holders: unit.kind === "residential_group" ? await listCurrentHolders({ unitId: unit.id }) : [],
@@ -102,7 +103,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function UnitPage() {
-  const { unit, trail, ward, canManage, canReadCadres, isAdmin, groups, holders, wards } =
+  const { unit, trail, ward, canManage, canReadCadres, canReadPolls, isAdmin, groups, holders, wards } =
     useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -124,6 +125,7 @@ export default function UnitPage() {
           groups={groups}
           canManage={canManage}
           canReadCadres={canReadCadres}
+          canReadPolls={canReadPolls}
           refused={refused}
         />
       ) : unit.kind === "residential_group" ? (
@@ -133,6 +135,7 @@ export default function UnitPage() {
           holders={holders}
           canManage={canManage}
           canReadCadres={canReadCadres}
+          canReadPolls={canReadPolls}
           refused={refused}
         />
       ) : (

@@ -10,12 +10,14 @@ export function WardSection({
   groups,
   canManage,
   canReadCadres,
+  canReadPolls,
   refused,
 }: {
   ward: { id: number; name: string };
   groups: { id: number; name: string; currentCadres: number; positions: number }[];
   canManage: boolean;
   canReadCadres: boolean;
+  canReadPolls: boolean;
   refused?: Refused;
 }) {
   const t = useT();
@@ -26,6 +28,11 @@ export function WardSection({
         {canReadCadres ? (
           <Link className="button" to={`/units/${ward.id}/cadres`}>
             {t("units.cadresLink")}
+          </Link>
+        ) : null}
+        {canReadPolls ? (
+          <Link className="button button--secondary" to={`/units/${ward.id}/polls`}>
+            {t("polls.listTitle")}
           </Link>
         ) : null}
         {canManage ? (
@@ -100,6 +107,7 @@ export function GroupSection({
   holders,
   canManage,
   canReadCadres,
+  canReadPolls,
   refused,
 }: {
   group: { id: number; name: string };
@@ -107,6 +115,7 @@ export function GroupSection({
   holders: { id: number; cadre_id: number; full_name: string; title: string; started_on: string }[];
   canManage: boolean;
   canReadCadres: boolean;
+  canReadPolls: boolean;
   refused?: Refused;
 }) {
   const t = useT();
@@ -117,6 +126,13 @@ export function GroupSection({
         <p>
           {t("units.inWard")}{" "}
           {ward.readable ? <Link to={`/units/${ward.id}`}>{ward.name}</Link> : <strong>{ward.name}</strong>}
+        </p>
+      ) : null}
+      {canReadPolls ? (
+        <p className="actions">
+          <Link className="button button--secondary" to={`/units/${group.id}/polls`}>
+            {t("polls.listTitle")}
+          </Link>
         </p>
       ) : null}
       <section className="card" aria-labelledby="holders-title">

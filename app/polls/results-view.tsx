@@ -1,0 +1,205 @@
+// A counted poll's results as its page shows them: the reconciliation (receipts = credentials used = ballots
+// counted), slips and turnout, each subject's bars drawn on the server, the residential groups (below k withheld),
+// and the confirmations that publishing needs.
+import { Form } from "@remix-run/react";
+import { FormError } from "~/components/form";
+import type { Message } from "~/i18n/i18n";
+import { formatDateTime } from "~/i18n/i18n";
+import { useLocale, useT } from "~/i18n/use-t";
+import { formatCount, formatPercent, percent } from "~/results/rules";
+import { TallyBars } from "~/results/TallyBars";
+import type { PollTally } from "~/results/tally";
+import { shortHash } from "./polls.schema";
+
+export interface ConfirmationView {
+  user_id: number;
+  full_name: string;
+  tally_hash: string;
+  confirmed_at: string | Date;
+}
+
+function Reconciliation({ tally }: { tally: PollTally }) {
+  const t = useT();
+  const locale = useLocale();
+  const { invariant } = tally;
+  const holds =
+    invariant.holds &&
+    invariant.receipts === invariant.credentialsUsed &&
+    invariant.credentialsUsed === invariant.ballotsCounted;
+  return (
+    <section className="card" aria-labelledby="invariant-title">
+      <h2 id="invariant-title">{t("polls.results.invariantTitle")}</h2>
+      <dl className="poll-figures">
+        <div>
+          <dt>{t("polls.results.receipts")}</dt>
+          <dd>{formatCount(locale, invariant.receipts)}</dd>
+        </div>
+        <div>
+          <dt>{t("polls.results.credentialsUsed")}</dt>
+          <dd>{formatCount(locale, invariant.credentialsUsed)}</dd>
+        </div>
+        <div>
+          <dt>{t("polls.results.ballotsCounted")}</dt>
+          <dd>{formatCount(locale, invariant.ballotsCounted)}</dd>
+        </div>
+      </dl>
+      <p className={holds ? "alert alert--ok" : "alert alert--error"} role={holds ? undefined : "alert"}>
+        {t(holds ? "polls.results.invariantHolds" : "polls.results.invariantBroken")}
+      </p>
+    </section>
+  );
+}
+
+function SlipsAndTurnout({ tally }: { tally: PollTally }) {
+  const t = useT();
+  const locale = useLocale();
+  const figures: [Message, number][] = [
+    ["polls.credentials.issued", tally.slips.issued],
+    ["polls.credentials.handedOut", tally.slips.handedOut],
+    ["polls.credentials.used", tally.slips.used],
+    ["polls.credentials.voided", tally.slips.voided],
+    ["polls.results.collected", tally.ballots.collected],
+  ];
+  return (
+    <section className="card" aria-labelledby="slips-title">
+      <h2 id="slips-title">{t("polls.results.slipsTitle")}</h2>
+      <dl className="poll-figures">
+        {figures.map(([label, value]) => (
+          <div key={typeof label === "string" ? label : label.key}>
+            <dt>{t(label)}</dt>
+            <dd>{formatCount(locale, value)}</dd>
+          </div>
+        ))}
+        <div>
+          <dt>{t("polls.results.turnout")}</dt>
+          <dd>{formatPercent(locale, tally.turnoutPercent)}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+function Groups({ tally }: { tally: PollTally }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section className="card" aria-labelledby="groups-title">
+      <h2 id="groups-title">{t("polls.results.groupsTitle")}</h2>
+      <p className="muted">{t("polls.results.groupsHint", { k: tally.rules.k })}</p>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t("polls.credentials.group")}</th>
+              <th>{t("polls.credentials.issued")}</th>
+              <th>{t("polls.credentials.handedOut")}</th>
+              <th>{t("polls.results.collected")}</th>
+              <th>{t("polls.results.turnout")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tally.groups.map((g) => (
+              <tr key={g.unitId}>
+                <td>{g.name}</td>
+                <td>{formatCount(locale, g.slipsIssued)}</td>
+                <td>{formatCount(locale, g.slipsHandedOut)}</td>
+                <td>
+                  {g.suppressed
+                    ? t("polls.results.belowK", { k: tally.rules.k })
+                    : formatCount(locale, g.ballotsCollected)}
+                </td>
+                <td>
+                  {g.suppressed || g.slipsHandedOut === 0
+                    ? "—"
+                    : formatPercent(locale, percent(g.ballotsCollected, g.slipsHandedOut))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export function ResultsView({ tally, frozen }: { tally: PollTally; frozen: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  const { rules } = tally;
+  const over = rules.denominator === "collected" ? tally.ballots.collected : tally.subjects[0]?.denominator ?? 0;
+  return (
+    <>
+      <p className={frozen ? "alert alert--ok" : "alert alert--warn"}>
+        {t(frozen ? "polls.results.frozen" : "polls.results.notPublished")}
+      </p>
+      <Reconciliation tally={tally} />
+      <SlipsAndTurnout tally={tally} />
+      <section className="card" aria-labelledby="subjects-title">
+        <h2 id="subjects-title">{t("polls.results.subjectsTitle")}</h2>
+        <p className="muted">{t(`results.denominator.${rules.denominator}`, { count: formatCount(locale, over) })}</p>
+        {tally.subjects.map((subject) => (
+          <TallyBars key={subject.subjectId} subject={subject} levels={tally.levels} locale={locale} rules={rules} />
+        ))}
+      </section>
+      <Groups tally={tally} />
+    </>
+  );
+}
+
+export function ConfirmationsList({
+  confirmations,
+  hash,
+  required,
+}: {
+  confirmations: ConfirmationView[];
+  hash: string;
+  required: number;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const matching = confirmations.filter((c) => c.tally_hash === hash).length;
+  return (
+    <section className="card" aria-labelledby="confirmed-title">
+      <h2 id="confirmed-title">{t("polls.confirmations.title")}</h2>
+      <p>
+        {t("polls.confirmations.hash")} <code className="poll-hash">{shortHash(hash)}</code>
+      </p>
+      <p>{t("polls.confirmations.matching", { count: matching, required })}</p>
+      {confirmations.length === 0 ? (
+        <p className="muted">{t("polls.confirmations.none")}</p>
+      ) : (
+        <ul className="list-plain">
+          {confirmations.map((c) => (
+            <li key={c.user_id}>
+              {c.full_name} <span className="muted">— {formatDateTime(locale, c.confirmed_at)}</span>{" "}
+              {c.tally_hash === hash ? (
+                <span className="badge badge--ok">{t("polls.confirmations.matches")}</span>
+              ) : (
+                <span className="badge badge--warn">{t("polls.confirmations.stale")}</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The counting member's confirmation: bound to the hash of the tally on this page, posted as it is shown. */
+export function ConfirmTallyForm({ hash, formError }: { hash: string; formError?: Message | null }) {
+  const t = useT();
+  return (
+    <section className="card poll-confirm-tally" aria-labelledby="confirm-title">
+      <h2 id="confirm-title">{t("polls.confirm.title")}</h2>
+      <p>{t("polls.confirm.hint")}</p>
+      <FormError error={formError ?? undefined} />
+      <Form method="post">
+        <input type="hidden" name="intent" value="confirm" />
+        <input type="hidden" name="tallyHash" value={hash} />
+        <button type="submit" className="button">
+          {t("polls.confirm.button", { hash: shortHash(hash) })}
+        </button>
+      </Form>
+    </section>
+  );
+}

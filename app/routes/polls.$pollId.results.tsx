@@ -1,0 +1,105 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { can, requirePermission } from "~/auth/permissions.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Notice } from "~/components/form";
+import { parseForm } from "~/components/forms";
+import type { Message } from "~/i18n/i18n";
+import { useT } from "~/i18n/use-t";
+import { actorOf, requirePollAccess, resultsPermission } from "~/polls/poll-access.server";
+import { pageTitle, PollStatusBadge } from "~/polls/poll-status";
+import { confirmSchema, pollNotice } from "~/polls/polls.schema";
+import { getPollDetails } from "~/polls/polls.server";
+import { confirmTally, listConfirmations, PublishError, readTally } from "~/polls/publish.server";
+import { ConfirmationsList, ConfirmTallyForm, ResultsView } from "~/polls/results-view";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, poll: found } = await requirePollAccess({ request, params, permission: "poll.read" });
+  const details = (await getPollDetails({ pollId: found.id }))!;
+  const poll = {
+    id: details.id,
+    title: details.title,
+    status: details.status,
+    required_confirmations: details.required_confirmations,
+  };
+  // A confidence poll's results exist for nobody before it closes.
+  if (poll.status === "draft" || poll.status === "open") return { poll, counted: null };
+  await requirePermission(user, resultsPermission(poll.status), details.unit_id);
+  const result = (await readTally({ pollId: poll.id }))!;
+  const confirmations = await listConfirmations({ pollId: poll.id });
+  const counts = poll.status === "closed" && (await can(user, "poll.count", details.unit_id));
+  const isCreator = details.created_by === user.id;
+  const canConfirm =
+    counts && !isCreator && !confirmations.some((c) => c.user_id === user.id && c.tally_hash === result.hash);
+  return { poll, counted: { ...result, confirmations, canConfirm, creatorNote: counts && isCreator } };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, poll } = await requirePollAccess({ request, params, permission: "poll.count" });
+  const formData = await request.formData();
+  if (formData.get("intent") !== "confirm") throw new Response("Bad Request", { status: 400 });
+  const parsed = parseForm(confirmSchema, formData);
+  if (!parsed.ok) return data({ formError: "polls.confirm.stale" as Message }, { status: 400 });
+  try {
+    await confirmTally({ actor: actorOf(user), pollId: poll.id, shownHash: parsed.data.tallyHash });
+  } catch (error) {
+    if (!(error instanceof PublishError)) throw error;
+    const formError: Message =
+      error.reason === "creatorCannotConfirm"
+        ? "polls.confirm.creator"
+        : error.reason === "alreadyConfirmed"
+        ? "polls.confirm.already"
+        : error.reason === "staleTally"
+        ? "polls.confirm.stale"
+        : "polls.lifecycle.wrongState.confirm";
+    return data({ formError }, { status: error.reason === "creatorCannotConfirm" ? 403 : 409 });
+  }
+  return redirect(`/polls/${poll.id}/results?notice=confirmed`);
+}
+
+export default function PollResults() {
+  const { poll, counted } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const t = useT();
+  return (
+    <>
+      <nav className="breadcrumbs" aria-label={t("units.breadcrumbs")}>
+        <Link to={`/polls/${poll.id}`}>{poll.title}</Link> › <span aria-current="page">{t("polls.results.title")}</span>
+      </nav>
+      <h1>{t("polls.results.titleOf", { title: poll.title })}</h1>
+      <p className="poll-heading">
+        <PollStatusBadge status={poll.status} />
+      </p>
+      <Notice message={pollNotice(params.get("notice"))} />
+      {counted === null ? (
+        <p className="card">{t("polls.results.notYet")}</p>
+      ) : (
+        <>
+          {counted.canConfirm || actionData?.formError ? (
+            <ConfirmTallyForm hash={counted.hash} formError={actionData?.formError} />
+          ) : null}
+          {counted.creatorNote ? <p className="alert alert--warn">{t("polls.confirm.creator")}</p> : null}
+          <ResultsView tally={counted.tally} frozen={counted.frozen} />
+          <ConfirmationsList
+            confirmations={counted.confirmations}
+            hash={counted.hash}
+            required={poll.required_confirmations}
+          />
+          <p className="actions">
+            <a className="button button--secondary" href={`/polls/${poll.id}/minutes`}>
+              {t("polls.minutes.download")}
+            </a>
+          </p>
+        </>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "polls.results.title");
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

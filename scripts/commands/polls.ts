@@ -1,0 +1,117 @@
+import { db } from "../../app/db.server";
+import { closePoll, openPoll, PollStateError } from "../../app/polls/lifecycle.server";
+import { readTally } from "../../app/polls/publish.server";
+import { CliError, printJson, withDatabase, type Command } from "../cli";
+
+const CLI_ACTOR = { userId: null, label: "cli" };
+
+function pollIdArg(positionals: string[], usage: string): number {
+  const id = Number(positionals[0]);
+  if (positionals.length !== 1 || !Number.isSafeInteger(id) || id <= 0) {
+    throw new CliError(`Cần đúng một mã cuộc lấy phiếu (số nguyên dương).\nCách dùng: npm run phieu -- ${usage}`);
+  }
+  return id;
+}
+
+const STATE_MESSAGES: Record<PollStateError["reason"], string> = {
+  notFound: "Không tìm thấy cuộc lấy phiếu này.",
+  wrongState: "Cuộc lấy phiếu không ở trạng thái cho phép thao tác này",
+  noSubjects: "Cuộc lấy phiếu chưa có người được lấy phiếu.",
+  noGroups: "Cuộc lấy phiếu chưa có tổ dân phố tham gia.",
+};
+
+function explain(error: unknown): never {
+  if (error instanceof PollStateError) {
+    const status = error.status ? ` (đang: ${error.status}).` : "";
+    throw new CliError(STATE_MESSAGES[error.reason] + status);
+  }
+  throw error;
+}
+
+export const pollsList: Command = {
+  name: "polls list",
+  usage: "polls list [--json]",
+  options: { json: { type: "boolean" } },
+  async run({ values }) {
+    await withDatabase(async () => {
+      const polls = await db
+        .selectFrom("polls")
+        .innerJoin("units", "units.id", "polls.unit_id")
+        .select([
+          "polls.id",
+          "polls.title",
+          "polls.kind",
+          "polls.status",
+          "polls.unit_id",
+          "units.name as unit_name",
+          "polls.opened_at",
+          "polls.closed_at",
+          "polls.published_at",
+        ])
+        .orderBy("polls.id")
+        .execute();
+      const groups = await db.selectFrom("poll_groups").select(["poll_id", "unit_id"]).execute();
+      const rows = polls.map((p) => ({
+        id: p.id,
+        title: p.title,
+        kind: p.kind,
+        status: p.status,
+        unitId: p.unit_id,
+        unitName: p.unit_name,
+        groupIds: groups.filter((g) => g.poll_id === p.id).map((g) => g.unit_id),
+        openedAt: p.opened_at,
+        closedAt: p.closed_at,
+        publishedAt: p.published_at,
+      }));
+      if (values.json) return printJson(rows);
+      if (rows.length === 0) return void console.log("Chưa có cuộc lấy phiếu nào.");
+      for (const r of rows) console.log(`${r.id}\t${r.status}\t${r.unitName}\t${r.title}`);
+    });
+  },
+};
+
+export const pollsOpen: Command = {
+  name: "polls open",
+  usage: "polls open <id>",
+  async run({ positionals }) {
+    const pollId = pollIdArg(positionals, this.usage);
+    await withDatabase(async () => {
+      await openPoll({ actor: CLI_ACTOR, pollId }).catch(explain);
+      console.log(`Đã mở cuộc lấy phiếu ${pollId}.`);
+    });
+  },
+};
+
+export const pollsClose: Command = {
+  name: "polls close",
+  usage: "polls close <id>",
+  async run({ positionals }) {
+    const pollId = pollIdArg(positionals, this.usage);
+    await withDatabase(async () => {
+      const { ballotsCounted } = await closePoll({ actor: CLI_ACTOR, pollId }).catch(explain);
+      console.log(`Đã đóng cuộc lấy phiếu ${pollId} và kiểm ${ballotsCounted} phiếu.`);
+    });
+  },
+};
+
+export const pollsTally: Command = {
+  name: "polls tally",
+  usage: "polls tally <id> [--json]",
+  options: { json: { type: "boolean" } },
+  async run({ positionals, values }) {
+    const pollId = pollIdArg(positionals, this.usage);
+    await withDatabase(async () => {
+      const exists = await db.selectFrom("polls").select("id").where("id", "=", pollId).executeTakeFirst();
+      if (!exists) throw new CliError("Không tìm thấy cuộc lấy phiếu này.");
+      const result = await readTally({ pollId });
+      if (!result) throw new CliError("Chưa có kết quả: cuộc lấy phiếu chưa đóng.");
+      if (values.json) return printJson({ ...result.tally, tallyHash: result.hash, frozen: result.frozen });
+      for (const s of result.tally.subjects) {
+        const parts = result.tally.levels.map((l) => `${l} ${s.counts[l]} (${s.percentages[l]}%)`);
+        console.log(`${s.fullName} — ${s.title}: ${parts.join(", ")}, để trống ${s.invalid}${s.flags.length ? ` [${s.flags.join(", ")}]` : ""}`);
+      }
+      const inv = result.tally.invariant;
+      console.log(`Biên nhận ${inv.receipts} = mã đã dùng ${inv.credentialsUsed} = phiếu đã kiểm ${inv.ballotsCounted}: ${inv.holds ? "khớp" : "KHÔNG KHỚP"}`);
+    });
+  },
+};
