@@ -251,8 +251,9 @@ class MinutesWriter {
     const { tally } = this.minutes;
     this.section(this.t("results.minutes.section.results"));
     const over =
+      // Ballots issued (phiếu phát ra) are the slips handed out to residents: the tally's own "issued" denominator.
       tally.rules.denominator === "issued"
-        ? tally.slips.issued
+        ? tally.slips.handedOut
         : tally.rules.denominator === "collected"
         ? tally.ballots.collected
         : 0;
