@@ -7,6 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "@playwright/test";
+import { strFromU8, unzipSync } from "fflate";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "docs/screenshots");
@@ -62,6 +63,56 @@ async function shoot(page: Page, name: string, fullPage = false) {
   const file = path.join(outDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage });
   console.log(`  ${path.relative(root, file)}`);
+}
+
+/** Scrolls an element to the top of the window, for a screenshot of a page's lower part. */
+async function scrollToTop(page: Page, selector: string) {
+  await page.locator(selector).evaluate((element) => {
+    element.scrollIntoView({ block: "start" });
+    window.scrollBy(0, -16);
+  });
+}
+
+/** Issues a batch of slips from the poll page (the ZIP download) and returns the ballot URLs of its CSV. */
+async function issueSlips(page: Page, group: string, count: number): Promise<string[]> {
+  const slips = page.locator("section#credentials");
+  await slips.getByLabel("Tổ dân phố", { exact: true }).selectOption({ label: group });
+  await slips.getByLabel("Số mã", { exact: true }).fill(String(count));
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    slips.getByRole("button", { name: "Cấp mã và tải tệp ZIP" }).click(),
+  ]);
+  const files = unzipSync(new Uint8Array(fs.readFileSync((await download.path())!)));
+  const csv = Object.entries(files).find(([name]) => name.endsWith(".csv"))?.[1];
+  if (!csv) throw new Error("The slips ZIP has no CSV.");
+  // "STT,Mã phiếu,Đường dẫn", then number, code, URL.
+  return strFromU8(csv)
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.split(",")[2]);
+}
+
+const LEVELS = ["Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp"] as const;
+
+/** Picks one level per subject on an open ballot (null leaves the subject blank) and goes to the review step. */
+async function fillBallot(page: Page, url: string, pick: (subject: number) => number | null) {
+  await page.goto(url);
+  const subjects = page.locator("fieldset.ballot-subject");
+  await subjects.first().waitFor();
+  const count = await subjects.count();
+  for (let i = 0; i < count; i++) {
+    const level = pick(i);
+    if (level !== null) await subjects.nth(i).getByRole("radio", { name: LEVELS[level], exact: true }).check();
+  }
+  await page.getByRole("button", { name: "Xem lại" }).click();
+  await page.getByRole("heading", { level: 1, name: "Xem lại phiếu của bạn" }).waitFor();
+}
+
+async function castBallot(page: Page) {
+  await page.getByRole("button", { name: "Gửi phiếu" }).click();
+  await page.locator(".receipt__code").waitFor();
 }
 
 /** Pages that other parts of Phiếu add later are skipped with a note instead of failing the whole run. */
@@ -138,6 +189,65 @@ async function main() {
       await mobileOfficer.goto(`${wardUrl.replace(/^https?:\/\/[^/]+/, "")}/cadres`);
       await mobileOfficer.getByRole("heading", { level: 1, name: /Cán bộ chủ chốt/ }).waitFor();
       await shoot(mobileOfficer, "cadres-mobile");
+    });
+
+    // The demo poll: slips issued from its page, a resident's ballot on a phone, then closed, confirmed by the two
+    // counting members and published, for its results page.
+    await optional("polls", async () => {
+      await officer.goto(`${wardUrl}/polls`);
+      await officer.locator(".poll-list__item a").first().click();
+      await officer.locator("section#credentials").waitFor();
+      const pollUrl = officer.url().replace(/[?#].*$/, "");
+      const urls = await issueSlips(officer, "Tổ dân phố số 2", 8);
+      await officer.goto(pollUrl);
+      await officer.getByLabel("Số phiếu đã phát (trên 8)").fill("8");
+      await officer.getByLabel("Số phiếu đã phát (trên 8)").locator("xpath=ancestor::form").getByRole("button").click();
+      await officer.getByRole("status").waitFor();
+
+      const resident = await newPage(browser!, baseURL, MOBILE);
+      await resident.goto(urls[0]);
+      await resident.getByRole("heading", { level: 1, name: "Phiếu của bạn", exact: true }).waitFor();
+      await shoot(resident, "ballot");
+      // The second cadre left blank, so that the review shows the warning above its line.
+      await fillBallot(resident, urls[0], (i) => (i === 1 ? null : i % 3 === 2 ? 1 : 0));
+      await shoot(resident, "ballot-review");
+      await castBallot(resident);
+      await shoot(resident, "ballot-receipt");
+
+      // More residents, for results worth drawing: mostly confidence, and the second cadre low on 4 ballots of 7,
+      // more than half, so flagged for review.
+      for (const [n, url] of urls.slice(1, 7).entries()) {
+        await fillBallot(resident, url, (i) =>
+          i === 1 ? (n < 4 ? 2 : 1) : (i + n) % 4 === 0 ? 1 : (i + n) % 5 === 1 ? 2 : 0
+        );
+        await castBallot(resident);
+      }
+
+      await officer.goto(pollUrl);
+      await shoot(officer, "poll-credentials");
+
+      await officer.locator("summary", { hasText: "Đóng nhận phiếu…" }).click();
+      await officer.getByRole("button", { name: "Tôi xác nhận: đóng và kiểm phiếu" }).click();
+      await officer.getByRole("status").waitFor();
+      for (const username of ["kiemphieu1", "kiemphieu2"]) {
+        const member = await newPage(browser!, baseURL, DESKTOP);
+        await logIn(member, username);
+        await member.goto(`${pollUrl}/results`);
+        await member.getByRole("button", { name: /^Tôi xác nhận kết quả/ }).click();
+        await member.getByRole("status").waitFor();
+        await member.context().close();
+      }
+      await officer.goto(pollUrl);
+      await officer.getByRole("button", { name: "Công bố kết quả" }).click();
+      await officer.getByRole("status").waitFor();
+
+      const reader = await newPage(browser!, baseURL, DESKTOP);
+      await logIn(reader, "danguy");
+      await reader.goto(`${pollUrl}/results`);
+      await reader.locator("figure.tally-bars").first().waitFor();
+      await shoot(reader, "results");
+      await scrollToTop(reader, "#subjects-title");
+      await shoot(reader, "results-bars");
     });
   } finally {
     await browser?.close();

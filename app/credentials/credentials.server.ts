@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { db } from "~/db.server";
+import { wardOf } from "~/units/units.server";
 import { appendAudit, type AuditActor } from "~/audit/audit.server";
 import type { Database } from "../../db/schema";
 import { lockPollExclusive } from "~/polls/poll-lock.server";
@@ -380,3 +381,11 @@ export function publicBaseUrl(request: Request): string {
 }
 
 export type Executor = Transaction<Database>;
+
+/** What every slip of a batch prints above its code: the ward, the poll's title and the residential group. */
+export async function slipsHeading({ pollId, groupId }: { pollId: number; groupId: number }) {
+  const poll = await db.selectFrom("polls").select(["title", "unit_id"]).where("id", "=", pollId).executeTakeFirstOrThrow();
+  const group = await db.selectFrom("units").select("name").where("id", "=", groupId).executeTakeFirstOrThrow();
+  const ward = await wardOf({ unitId: poll.unit_id });
+  return { wardName: ward?.name ?? "", pollTitle: poll.title, groupName: group.name };
+}

@@ -9,15 +9,14 @@ import {
   CredentialIssueError,
   issueBatch,
   publicBaseUrl,
+  slipsHeading,
   voidBatch,
 } from "~/credentials/credentials.server";
 import { asciiSlug, generateSlipsZipInWorker } from "~/credentials/slips.server";
-import { db } from "~/db.server";
 import { translate } from "~/i18n/i18n";
 import { logger } from "~/logger.server";
 import { actorOf, notFound, requirePollAccess } from "~/polls/poll-access.server";
 import { issueSchema } from "~/polls/polls.schema";
-import { wardOf } from "~/units/units.server";
 
 export async function loader() {
   // Issuing creates codes, so it is a POST only.
@@ -50,16 +49,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return backToPoll(poll.id, { field: "_form", message: "polls.credentials.error.pollFinished" }, values);
   }
 
-  const { title } = await db.selectFrom("polls").select("title").where("id", "=", poll.id).executeTakeFirstOrThrow();
-  const group = await db.selectFrom("units").select("name").where("id", "=", groupId).executeTakeFirstOrThrow();
-  const ward = await wardOf({ unitId: poll.unit_id });
+  const heading = await slipsHeading({ pollId: poll.id, groupId });
   let zip: Buffer;
   try {
     zip = await generateSlipsZipInWorker({
       locale: "vi",
-      wardName: ward?.name ?? "",
-      pollTitle: title,
-      groupName: group.name,
+      ...heading,
       baseUrl: publicBaseUrl(request),
       slips: issued.slips,
       batchLabel: translate("vi", "polls.credentials.batchLabel", { id: issued.batchId }),
@@ -74,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return backToPoll(poll.id, { field: "_form", message: "polls.credentials.slipsFailed" }, values);
   }
 
-  const fileName = `phieu-${poll.id}-${asciiSlug(group.name) || "to"}-lo-${issued.batchId}.zip`;
+  const fileName = `phieu-${poll.id}-${asciiSlug(heading.groupName) || "to"}-lo-${issued.batchId}.zip`;
   return new Response(new Uint8Array(zip), {
     status: 200,
     headers: {

@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { db } from "../../app/db.server";
-import { CredentialIssueError, issueBatch, MAX_BATCH } from "../../app/credentials/credentials.server";
+import { CredentialIssueError, issueBatch, MAX_BATCH, slipsHeading } from "../../app/credentials/credentials.server";
+import { translate } from "../../app/i18n/i18n";
 import { renderSlipsPdf, slipsCsv } from "../../app/credentials/slips.server";
-import { wardOf } from "../../app/units/units.server";
 import { CliError, withDatabase, type Command } from "../cli";
 
 const ISSUE_MESSAGES: Record<CredentialIssueError["reason"], string> = {
@@ -40,28 +39,22 @@ export const credentialsIssue: Command = {
       if (file && !fs.existsSync(path.dirname(file))) throw new CliError(`Thư mục ${path.dirname(file)} không tồn tại.`);
     }
     await withDatabase(async () => {
-      const poll = await db.selectFrom("polls").select(["title", "unit_id"]).where("id", "=", pollId).executeTakeFirst();
-      if (!poll) throw new CliError(ISSUE_MESSAGES.pollNotFound);
-      const group = await db.selectFrom("units").select("name").where("id", "=", groupId).executeTakeFirst();
-      if (!group) throw new CliError("Không tìm thấy tổ dân phố này.");
-      const ward = await wardOf({ unitId: poll.unit_id });
       const issued = await issueBatch({ actor: { userId: null, label: "cli" }, pollId, groupId, count }).catch((error) => {
         if (error instanceof CredentialIssueError) throw new CliError(ISSUE_MESSAGES[error.reason]);
         throw error;
       });
+      const heading = await slipsHeading({ pollId, groupId });
       const input = {
-        wardName: ward?.name ?? "",
-        pollTitle: poll.title,
-        groupName: group.name,
+        ...heading,
         baseUrl: process.env.PHIEU_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`,
         slips: issued.slips,
-        batchLabel: `Lô ${issued.batchId}`,
+        batchLabel: translate("vi", "polls.credentials.batchLabel", { id: issued.batchId }),
       };
       // The codes exist only in these files from now on: written with owner-only permissions.
       if (pdfFile) fs.writeFileSync(pdfFile, await renderSlipsPdf(input), { mode: 0o600, flag: "wx" });
       if (csvFile) fs.writeFileSync(csvFile, slipsCsv(input), { mode: 0o600, flag: "wx" });
       console.log(
-        `Đã cấp ${count} mã cho ${group.name} (lô ${issued.batchId}).` +
+        `Đã cấp ${count} mã cho ${heading.groupName} (lô ${issued.batchId}).` +
           (pdfFile ? `\nPhiếu QR: ${pdfFile}` : "") +
           (csvFile ? `\nDanh sách đường dẫn: ${csvFile}` : ""),
       );

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { db } from "../../app/db.server";
-import { CliError, printJson, withDatabase, type Command } from "../cli";
+import { printJson, withDatabase, type Command } from "../cli";
 
 export const unitsList: Command = {
   name: "units list",
@@ -15,7 +15,7 @@ export const unitsList: Command = {
         .orderBy(sql`lower(name)`)
         .execute();
       if (values.json) return printJson(rows.map((r) => ({ id: r.id, parentId: r.parent_id, kind: r.kind, name: r.name })));
-      if (rows.length === 0) throw new CliError("Chưa có đơn vị nào.");
+      if (rows.length === 0) return void console.log("Chưa có đơn vị nào.");
       const children = new Map<number | null, typeof rows>();
       for (const row of rows) children.set(row.parent_id, [...(children.get(row.parent_id) ?? []), row]);
       const print = (parent: number | null, depth: number) => {
