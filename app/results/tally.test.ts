@@ -50,6 +50,34 @@ describe("the tally of a confidence poll", () => {
     expect(tallyHash(tally)).toBe(tallyHash((await computeTally({ pollId: f.pollId }))!));
   });
 
+  it("matches a generated set of 60 ballots with known answers, recomputed independently", async () => {
+    const f = await createPollFixture({ k: 3 });
+    const { slips } = await f.issue(f.group1.id, 60);
+    await db.updateTable("credential_batches").set({ handed_out: 60 }).where("poll_id", "=", f.pollId).execute();
+    await f.open();
+    // A fixed pseudo-random sequence, so a failure can be replayed.
+    let seed = 20261128;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 4;
+    const ballots = slips.map(() => [next(), next(), next()]);
+    for (const [i, levels] of ballots.entries()) await castBallot({ code: slips[i].code, levels });
+    await closePoll({ actor: f.actor, pollId: f.pollId });
+    const tally = (await computeTally({ pollId: f.pollId }))!;
+    const levelNames = ["high_confidence", "confidence", "low_confidence"] as const;
+    for (let s = 0; s < 3; s++) {
+      const answers = ballots.map((b) => b[s]);
+      const expected = Object.fromEntries(levelNames.map((name, i) => [name, answers.filter((a) => a === i + 1).length]));
+      expect(tally.subjects[s].counts).toEqual(expected);
+      expect(tally.subjects[s].invalid).toBe(answers.filter((a) => a === 0).length);
+      for (const name of levelNames) {
+        expect(tally.subjects[s].percentages[name]).toBe(Math.round((expected[name] / 60) * 10000) / 100);
+      }
+      const low = expected.low_confidence;
+      const flag = low * 3 >= 60 * 2 ? ["dismissal"] : low * 2 > 60 ? ["review"] : [];
+      expect(tally.subjects[s].flags).toEqual(flag);
+    }
+    expect(tally.invariant).toEqual({ receipts: 60, credentialsUsed: 60, ballotsCounted: 60, holds: true });
+  });
+
   it("flags a confidence vote for dismissal above half no confidence", async () => {
     const f = await createPollFixture({ kind: "confidence_vote" });
     const { slips } = await f.issue(f.group1.id, 3);
