@@ -45,9 +45,9 @@ export function hasAnyGrant(user: SessionUser, permission: Permission): boolean 
   return user.grants.some((g) => roles.includes(g.role));
 }
 
-/** Every unit the user may read, as ids: the units they are granted on and everything under them. */
-export async function readableUnitIds(user: SessionUser): Promise<number[] | "all"> {
-  const roles = rolesFor("unit.read");
+/** Every unit where the user holds `permission`, as ids: the units their grants name and everything under them. */
+export async function unitsCoveredBy(user: SessionUser, permission: Permission): Promise<number[] | "all"> {
+  const roles = rolesFor(permission);
   const grants = user.grants.filter((g) => roles.includes(g.role));
   if (grants.some((g) => g.unit_id === null)) return "all";
   const roots = grants.map((g) => g.unit_id as number);
@@ -60,4 +60,9 @@ export async function readableUnitIds(user: SessionUser): Promise<number[] | "al
     )
     select id from down`.execute(db);
   return rows.rows.map((r) => r.id);
+}
+
+/** Every unit the user may read. */
+export function readableUnitIds(user: SessionUser): Promise<number[] | "all"> {
+  return unitsCoveredBy(user, "unit.read");
 }

@@ -4,7 +4,7 @@ import { db } from "~/db.server";
 import type { Database, UnitKind } from "../../db/schema";
 import type { SessionUser } from "~/auth/session.server";
 import { PERMISSIONS } from "~/auth/permissions";
-import { can } from "~/auth/permissions.server";
+import { can, unitsCoveredBy } from "~/auth/permissions.server";
 import { appendAudit, type AuditActor } from "~/audit/audit.server";
 import { nameKey } from "~/components/text";
 import type { FieldErrors } from "~/components/forms";
@@ -370,19 +370,8 @@ export async function deleteResidentialGroup({
 }
 
 /** The units an administrator manages: those their admin grants name and everything under them. */
-export async function adminUnitIds({ user }: { user: SessionUser }): Promise<number[] | "all"> {
-  const grants = user.grants.filter((g) => g.role === "admin");
-  if (grants.some((g) => g.unit_id === null)) return "all";
-  const roots = grants.map((g) => g.unit_id as number);
-  if (roots.length === 0) return [];
-  const rows = await sql<{ id: number }>`
-    with recursive down(id) as (
-      select id from units where id in (${sql.join(roots)})
-      union
-      select u.id from units u join down on u.parent_id = down.id
-    )
-    select id from down`.execute(db);
-  return rows.rows.map((r) => r.id);
+export function adminUnitIds({ user }: { user: SessionUser }): Promise<number[] | "all"> {
+  return unitsCoveredBy(user, "ward.create");
 }
 
 export function isGlobalAdmin(user: SessionUser) {

@@ -4,7 +4,7 @@ import { db } from "~/db.server";
 import { appendAudit, type AuditActor } from "~/audit/audit.server";
 import { hashPassword, verifyPassword } from "~/auth/password.server";
 import { PERMISSIONS } from "~/auth/permissions";
-import { hasAnyGrant, requirePermission } from "~/auth/permissions.server";
+import { hasAnyGrant, requirePermission, unitsCoveredBy } from "~/auth/permissions.server";
 import type { SessionUser } from "~/auth/session.server";
 import { isUniqueViolation } from "~/units/units.server";
 import type { Database, Role } from "../../db/schema";
@@ -97,19 +97,8 @@ export type AdminScope = "all" | number[];
 const ADMIN_ROLES: readonly Role[] = PERMISSIONS["user.manage"];
 
 /** The units the user administers: "all" for a global admin grant, else their admin units and everything under them. */
-export async function adminScope({ user }: { user: SessionUser }): Promise<AdminScope> {
-  const grants = user.grants.filter((g) => ADMIN_ROLES.includes(g.role));
-  if (grants.some((g) => g.unit_id === null)) return "all";
-  const roots = grants.map((g) => g.unit_id as number);
-  if (roots.length === 0) return [];
-  const rows = await sql<{ id: number }>`
-    with recursive down(id) as (
-      select id from units where id in (${sql.join(roots)})
-      union
-      select u.id from units u join down on u.parent_id = down.id
-    )
-    select id from down`.execute(db);
-  return rows.rows.map((r) => r.id);
+export function adminScope({ user }: { user: SessionUser }): Promise<AdminScope> {
+  return unitsCoveredBy(user, "user.manage");
 }
 
 /** 403 for anyone who administers no unit. */
