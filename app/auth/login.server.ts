@@ -68,8 +68,9 @@ export async function attemptLogin({
       .where("username", "=", username)
       .execute();
     if (lockedUntil) {
+      // Only a real account's name goes in the log: what was typed may be a password in the wrong field.
       await appendAudit(tx, {
-        actor: { userId: null, label: username },
+        actor: { userId: user?.id ?? null, label: user ? username : "(tên đăng nhập không tồn tại)" },
         unitId: null,
         action: "auth.locked",
         details: { failures },

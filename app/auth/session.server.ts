@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
+import { appendAudit } from "~/audit/audit.server";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
 import { serverSecret } from "~/secret.server";
@@ -86,7 +87,23 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 
 export async function destroySession(request: Request): Promise<string> {
   const token = await readToken(request);
-  if (token) await db.deleteFrom("sessions").where("token_hash", "=", hashToken(token)).execute();
+  if (token) {
+    await db.transaction().execute(async (tx) => {
+      const ended = await tx
+        .deleteFrom("sessions")
+        .using("users")
+        .whereRef("users.id", "=", "sessions.user_id")
+        .where("sessions.token_hash", "=", hashToken(token))
+        .returning(["users.id", "users.username"])
+        .executeTakeFirst();
+      if (!ended) return;
+      await appendAudit(tx, {
+        actor: { userId: ended.id, label: ended.username },
+        unitId: null,
+        action: "auth.logout",
+      });
+    });
+  }
   return sessionCookie().serialize("", { maxAge: 0 });
 }
 

@@ -1,6 +1,8 @@
 // Message catalogs: every user-facing string lives in app/i18n/messages/<domain>.ts, Vietnamese first.
 // Schemas and server code speak in message keys; components translate them with `useT()`.
+import audit from "./messages/audit";
 import auth from "./messages/auth";
+import board from "./messages/board";
 import ballots from "./messages/ballots";
 import cadres from "./messages/cadres";
 import common from "./messages/common";
@@ -12,7 +14,20 @@ import units from "./messages/units";
 import users from "./messages/users";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "./define";
 
-const catalogs = [common, auth, units, cadres, imports, users, results, credentials, ballots, polls] as const;
+const catalogs = [
+  common,
+  auth,
+  units,
+  cadres,
+  imports,
+  users,
+  results,
+  credentials,
+  ballots,
+  polls,
+  audit,
+  board,
+] as const;
 
 type Catalog = typeof common.vi &
   typeof auth.vi &
@@ -23,7 +38,9 @@ type Catalog = typeof common.vi &
   typeof results.vi &
   typeof credentials.vi &
   typeof ballots.vi &
-  typeof polls.vi;
+  typeof polls.vi &
+  typeof audit.vi &
+  typeof board.vi;
 export type MessageKey = keyof Catalog & string;
 export type MessageParams = Record<string, string | number>;
 /** A message to show: a key, or a key with its parameters. */

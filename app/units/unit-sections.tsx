@@ -40,6 +40,12 @@ export function WardSection({
             {t("units.importLink")}
           </Link>
         ) : null}
+        {/* "audit.read" is held by the same roles as "unit.manage" (admin, front_officer). */}
+        {canManage ? (
+          <Link className="button button--secondary" to={`/units/${ward.id}/audit`}>
+            {t("audit.link")}
+          </Link>
+        ) : null}
       </p>
       <section className="card" aria-labelledby="groups-title">
         <h2 id="groups-title">{t("units.groupsTitle", { count: groups.length })}</h2>
