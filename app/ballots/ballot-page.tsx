@@ -58,6 +58,11 @@ function Recorded({ poll, receipt }: { poll: BallotPoll; receipt: string }) {
       <div className="ballot-done__text">
         <p>{t("ballots.recorded.explain")}</p>
         <p>{t("ballots.recorded.board")}</p>
+        {poll.boardPath ? (
+          <p>
+            <Link to={`${poll.boardPath}?receipt=${receipt}`}>{t("board.link.resident")}</Link>
+          </p>
+        ) : null}
         <p>{t("ballots.recorded.keep")}</p>
         <PollHeader poll={poll} />
         <ContactLine poll={poll} />

@@ -30,6 +30,8 @@ export interface BallotPoll {
   opensAt: string | null;
   /** Intake has stopped: the ballots are counted. */
   closed: boolean;
+  /** The poll's public board, once its results are published (where the receipt can be checked). */
+  boardPath: string | null;
 }
 
 export interface BallotSubject {
@@ -84,6 +86,7 @@ async function ballotPoll({ pollId }: { pollId: number }): Promise<BallotPoll> {
     unitName: unit?.name ?? null,
     opensAt: poll.status === "draft" && scheduled && scheduled.getTime() > Date.now() ? scheduled.toISOString() : null,
     closed: poll.status !== "draft" && poll.status !== "open",
+    boardPath: poll.status === "published" || poll.status === "archived" ? `/p/${poll.id}` : null,
   };
 }
 
