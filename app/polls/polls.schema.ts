@@ -5,6 +5,7 @@ import { requiredText } from "~/components/text";
 import { unitIdField } from "~/units/units.schema";
 import { DEFAULT_RULES, type PollRules } from "~/results/tally";
 import { formatFraction } from "~/results/rules";
+import { MIN_K } from "~/results/suppression";
 
 export const TITLE_MAX = 200;
 export const PLACE_MAX = 200;
@@ -14,7 +15,8 @@ export const COMMITTEE_ROWS = 5;
 export const COMPLAINTS_MAX = 4000;
 /** The largest batch one download may carry (the credentials domain allows the same). */
 export const MAX_ISSUE = 10_000;
-export const K_MIN = 3;
+/** Smallest k a poll may set: below it a breakdown would show a handful of ballots. */
+export const K_MIN = MIN_K;
 export const K_MAX = 500;
 
 // ---------------------------------------------------------------------------------------------------------------

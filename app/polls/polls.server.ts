@@ -6,6 +6,7 @@ import { DEFAULT_RULES, type PollKind, type PollRules } from "~/results/tally";
 import type { Database } from "../../db/schema";
 import { PollStateError, pollRules } from "./lifecycle.server";
 import { lockPollExclusive } from "./poll-lock.server";
+import { K_MAX, K_MIN } from "./polls.schema";
 
 export class PollInputError extends Error {
   constructor(public field: string, public reason: string) {
@@ -28,6 +29,14 @@ export interface NewPollInput {
 }
 
 type Executor = Transaction<Database>;
+
+/** k below the floor would let a breakdown show a handful of ballots: refused here too, whoever calls. */
+function checkRules(rules: Partial<PollRules> | undefined) {
+  if (rules?.k === undefined) return;
+  if (!Number.isInteger(rules.k) || rules.k < K_MIN || rules.k > K_MAX) {
+    throw new PollInputError("k", "polls.errors.kRange");
+  }
+}
 
 /**
  * Checks what a poll is about against the unit that runs it, the same for a new poll and an edited draft.
@@ -133,6 +142,7 @@ async function insertPollParts(
  * running unit (the unit itself when it is a residential group).
  */
 export async function createPoll({ actor, input }: { actor: AuditActor & { userId: number }; input: NewPollInput }) {
+  checkRules(input.rules);
   return db.transaction().execute(async (tx) => {
     const { positions, groupIds } = await checkPollInput(tx, input);
     const poll = await tx
@@ -190,6 +200,7 @@ export async function updateDraftPoll({
   pollId: number;
   input: PollInputChange;
 }) {
+  checkRules(input.rules);
   return db.transaction().execute(async (tx) => {
     await lockPollExclusive(tx, pollId);
     const poll = await tx

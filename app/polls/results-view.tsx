@@ -1,6 +1,6 @@
 // A counted poll's results as its page shows them: the reconciliation (receipts = credentials used = ballots
-// counted), slips and turnout, each subject's bars drawn on the server, the residential groups (below k withheld),
-// and the confirmations that publishing needs.
+// counted), slips and turnout, each subject's bars drawn on the server, the residential groups and each subject per
+// group (cells under k withheld in the tally itself, shown as "< k"), and the confirmations that publishing needs.
 import { Form } from "@remix-run/react";
 import { FormError } from "~/components/form";
 import type { Message } from "~/i18n/i18n";
@@ -8,7 +8,7 @@ import { formatDateTime } from "~/i18n/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { formatCount, formatPercent, percent } from "~/results/rules";
 import { TallyBars } from "~/results/TallyBars";
-import type { PollTally } from "~/results/tally";
+import type { BreakdownCell, BreakdownColumn, PollTally } from "~/results/tally";
 import { shortHash } from "./polls.schema";
 
 export interface ConfirmationView {
@@ -82,10 +82,11 @@ function SlipsAndTurnout({ tally }: { tally: PollTally }) {
 function Groups({ tally }: { tally: PollTally }) {
   const t = useT();
   const locale = useLocale();
+  const k = tally.rules.k;
   return (
     <section className="card" aria-labelledby="groups-title">
       <h2 id="groups-title">{t("polls.results.groupsTitle")}</h2>
-      <p className="muted">{t("polls.results.groupsHint", { k: tally.rules.k })}</p>
+      <p className="muted">{t("results.groups.hint", { k })}</p>
       <div className="table-wrap">
         <table>
           <thead>
@@ -104,12 +105,12 @@ function Groups({ tally }: { tally: PollTally }) {
                 <td>{formatCount(locale, g.slipsIssued)}</td>
                 <td>{formatCount(locale, g.slipsHandedOut)}</td>
                 <td>
-                  {g.suppressed
-                    ? t("polls.results.belowK", { k: tally.rules.k })
+                  {g.suppressed || g.ballotsCollected === null
+                    ? t("results.belowK", { k })
                     : formatCount(locale, g.ballotsCollected)}
                 </td>
                 <td>
-                  {g.suppressed || g.slipsHandedOut === 0
+                  {g.suppressed || g.ballotsCollected === null || g.slipsHandedOut === 0
                     ? "—"
                     : formatPercent(locale, percent(g.ballotsCollected, g.slipsHandedOut))}
                 </td>
@@ -118,6 +119,53 @@ function Groups({ tally }: { tally: PollTally }) {
           </tbody>
         </table>
       </div>
+    </section>
+  );
+}
+
+/** Each subject's levels per residential group; a withheld cell carries no figure, only "< k". */
+function SubjectsByGroup({ tally }: { tally: PollTally }) {
+  const t = useT();
+  const locale = useLocale();
+  const k = tally.rules.k;
+  const subjects = tally.subjects.filter((s) => s.byGroup && s.byGroup.length > 0);
+  if (subjects.length === 0) return null;
+  const columns: BreakdownColumn[] = [...tally.levels, "invalid"];
+  const show = (cell: BreakdownCell | undefined) =>
+    !cell || cell.suppressed || cell.count === null ? t("results.belowK", { k }) : formatCount(locale, cell.count);
+  return (
+    <section className="card" aria-labelledby="by-group-title">
+      <h2 id="by-group-title">{t("results.byGroup.title")}</h2>
+      <p className="muted">{t("results.byGroup.hint", { k })}</p>
+      {subjects.map((subject, index) => (
+        <div key={subject.subjectId}>
+          <h3 id={`by-group-${subject.subjectId}`}>
+            {t("results.byGroup.subject", { index: index + 1, name: subject.fullName, title: subject.title })}
+          </h3>
+          <div className="table-wrap">
+            <table aria-labelledby={`by-group-${subject.subjectId}`}>
+              <thead>
+                <tr>
+                  <th>{t("results.groups.group")}</th>
+                  {columns.map((column) => (
+                    <th key={column}>{t(`results.level.${column}`)}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {subject.byGroup!.map((row) => (
+                  <tr key={row.unitId}>
+                    <td>{row.name}</td>
+                    {columns.map((column) => (
+                      <td key={column}>{show(row.cells[column])}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ))}
     </section>
   );
 }
@@ -132,6 +180,11 @@ export function ResultsView({ tally, frozen }: { tally: PollTally; frozen: boole
       <p className={frozen ? "alert alert--ok" : "alert alert--warn"}>
         {t(frozen ? "polls.results.frozen" : "polls.results.notPublished")}
       </p>
+      {frozen ? (
+        <p>
+          <a href={`/p/${tally.pollId}`}>{t("board.link")}</a>
+        </p>
+      ) : null}
       <Reconciliation tally={tally} />
       <SlipsAndTurnout tally={tally} />
       <section className="card" aria-labelledby="subjects-title">
@@ -142,6 +195,7 @@ export function ResultsView({ tally, frozen }: { tally: PollTally; frozen: boole
         ))}
       </section>
       <Groups tally={tally} />
+      <SubjectsByGroup tally={tally} />
     </>
   );
 }

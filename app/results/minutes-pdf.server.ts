@@ -1,5 +1,6 @@
 // The counting minutes (biên bản kiểm phiếu) as an A4 PDF laid out like an official Vietnamese record: national
-// heading, title, numbered sections, one results table that repeats its header row on every page, and a
+// heading, title, numbered sections, one results table that repeats its header row on every page (then the
+// ballots per residential group and each subject per group, with the tally's withheld cells as "< k"), and a
 // signature block for each member of the counting committee. The font is embedded so that every diacritic prints
 // and survives text extraction.
 import { readFileSync } from "node:fs";
@@ -8,7 +9,7 @@ import PDFDocument from "pdfkit";
 import { translate, TIME_ZONE, type Message, type MessageParams } from "~/i18n/i18n";
 import type { Locale } from "~/i18n/define";
 import { flagMessage, formatCount, formatFraction, formatPercent, percent, quorumMet } from "./rules";
-import type { CountingMinutes, Level, SubjectTally } from "./tally";
+import type { BreakdownColumn, CountingMinutes, Level, SubjectTally } from "./tally";
 
 type Doc = PDFKit.PDFDocument;
 
@@ -261,6 +262,85 @@ class MinutesWriter {
     this.paragraph(this.t("results.minutes.cellHint"), { size: 9.5 });
     this.doc.moveDown(0.3);
     new ResultsTable(this.doc, this.minutes, (m, p) => this.t(m, p)).draw();
+    this.groups();
+  }
+
+  /** "< k" for a withheld cell: the tally holds no figure for it. */
+  private cell(value: number | null, suppressed: boolean): string {
+    return suppressed || value === null
+      ? this.t("results.belowK", { k: this.minutes.tally.rules.k })
+      : this.count(value);
+  }
+
+  /** Ballots per residential group, then each subject per group, with the cells under k withheld. */
+  private groups() {
+    const { tally } = this.minutes;
+    if (tally.groups.length === 0) return;
+    const k = tally.rules.k;
+    this.ensureSpace(80);
+    this.paragraph(this.t("results.minutes.groups.title"), { bold: true });
+    this.paragraph(this.t("results.groups.hint", { k }), { size: 9.5 });
+    this.doc.moveDown(0.3);
+    const index = 28;
+    const figure = 62;
+    new PdfTable(this.doc, [index, WIDTH - index - 4 * figure, figure, figure, figure, figure]).draw(
+      [
+        this.t("results.minutes.col.index"),
+        this.t("results.groups.group"),
+        this.t("results.groups.issued"),
+        this.t("results.groups.handedOut"),
+        this.t("results.groups.collected"),
+        this.t("results.groups.turnout"),
+      ].map((text) => ({ lines: [text] })),
+      tally.groups.map((g, i) => [
+        { lines: [String(i + 1)], align: "center" },
+        { lines: [nfc(g.name)] },
+        { lines: [this.count(g.slipsIssued)], align: "center" },
+        { lines: [this.count(g.slipsHandedOut)], align: "center" },
+        { lines: [this.cell(g.ballotsCollected, g.suppressed)], align: "center" },
+        {
+          lines: [
+            g.suppressed || g.ballotsCollected === null || g.slipsHandedOut === 0
+              ? "—"
+              : formatPercent(this.locale, percent(g.ballotsCollected, g.slipsHandedOut)),
+          ],
+          align: "center",
+        },
+      ])
+    );
+
+    const subjects = tally.subjects.filter((s) => s.byGroup && s.byGroup.length > 0);
+    if (subjects.length === 0) return;
+    this.ensureSpace(80);
+    this.doc.moveDown(0.3);
+    this.paragraph(this.t("results.byGroup.title"), { bold: true });
+    this.paragraph(this.t("results.byGroup.hint", { k }), { size: 9.5 });
+    const columns: BreakdownColumn[] = [...tally.levels, "invalid"];
+    const level = tally.levels.length > 2 ? 58 : 68;
+    const widths = [WIDTH - level * columns.length, ...columns.map(() => level)];
+    subjects.forEach((subject, i) => {
+      this.ensureSpace(70);
+      this.doc.moveDown(0.3);
+      this.paragraph(
+        this.t("results.byGroup.subject", { index: i + 1, name: nfc(subject.fullName), title: nfc(subject.title) }),
+        { size: 10 }
+      );
+      new PdfTable(this.doc, widths).draw(
+        [
+          { lines: [this.t("results.groups.group")] },
+          ...columns.map((column) => ({ lines: [this.t(`results.level.${column}`)] })),
+        ],
+        subject.byGroup!.map((row) => [
+          { lines: [nfc(row.name)] },
+          ...columns.map(
+            (column): Cell => ({
+              lines: [this.cell(row.cells[column]?.count ?? null, row.cells[column]?.suppressed ?? true)],
+              align: "center",
+            })
+          ),
+        ])
+      );
+    });
   }
 
   private reconciliation() {
@@ -376,24 +456,10 @@ class ResultsTable {
   }
 
   draw() {
-    const { doc } = this;
-    const header = this.headerCells();
-    const headerHeight = this.heightOf(header, "Bold");
-    const rows = this.minutes.tally.subjects.map((subject, index) => this.rowCells(subject, index));
-    // The header and the first row go together.
-    const firstHeight = rows.length > 0 ? this.heightOf(rows[0], "Regular") : 0;
-    if (doc.y + headerHeight + firstHeight > BOTTOM) doc.addPage();
-    this.drawRow(header, headerHeight, "Bold", true);
-    for (const cells of rows) {
-      const height = this.heightOf(cells, "Regular");
-      if (doc.y + height > BOTTOM) {
-        doc.addPage();
-        this.drawRow(header, headerHeight, "Bold", true);
-      }
-      this.drawRow(cells, height, "Regular", false);
-    }
-    doc.x = LEFT;
-    doc.moveDown(0.5);
+    new PdfTable(this.doc, this.widths).draw(
+      this.headerCells(),
+      this.minutes.tally.subjects.map((subject, index) => this.rowCells(subject, index))
+    );
   }
 
   private headerCells(): Cell[] {
@@ -434,6 +500,30 @@ class ResultsTable {
       { lines: [formatCount(locale, subject.invalid)], align: "center" },
       { lines: flags },
     ];
+  }
+}
+
+/** A ruled table whose rows never split across pages, its header row repeated on each page. */
+class PdfTable {
+  constructor(private readonly doc: Doc, private readonly widths: number[]) {}
+
+  draw(header: Cell[], rows: Cell[][]) {
+    const { doc } = this;
+    const headerHeight = this.heightOf(header, "Bold");
+    // The header and the first row go together.
+    const firstHeight = rows.length > 0 ? this.heightOf(rows[0], "Regular") : 0;
+    if (doc.y + headerHeight + firstHeight > BOTTOM) doc.addPage();
+    this.drawRow(header, headerHeight, "Bold", true);
+    for (const cells of rows) {
+      const height = this.heightOf(cells, "Regular");
+      if (doc.y + height > BOTTOM) {
+        doc.addPage();
+        this.drawRow(header, headerHeight, "Bold", true);
+      }
+      this.drawRow(cells, height, "Regular", false);
+    }
+    doc.x = LEFT;
+    doc.moveDown(0.5);
   }
 
   private heightOf(cells: Cell[], font: "Regular" | "Bold"): number {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderCountingMinutesPdf } from "./minutes-pdf.server";
+import { protectGroups, protectSubjectByGroup } from "./tally.server";
 import { subjectTally, type SubjectCounts } from "./rules";
 import { DEFAULT_RULES, LEVELS, type CountingMinutes, type PollKind, type PollRules } from "./tally";
 
@@ -17,6 +18,12 @@ function textOf(pdf: Buffer): string {
   const text = execFileSync("pdftotext", ["-enc", "UTF-8", file, "-"], { encoding: "utf8" });
   // Phrases wrap inside table cells and paragraphs: read them as one line, as a person would.
   return text.normalize("NFC").replace(/[^\S\f]+/g, " ");
+}
+
+/** The text in the order it was drawn: a table row reads as one line, and a lone "< 5" keeps its space. */
+function rawTextOf(pdf: Buffer): string {
+  const text = execFileSync("pdftotext", ["-raw", "-enc", "UTF-8", "-", "-"], { input: pdf, encoding: "utf8" });
+  return text.normalize("NFC").replace(/\s+/g, " ");
 }
 
 function pagesOf(text: string): string[] {
@@ -208,5 +215,62 @@ describe("counting minutes PDF", () => {
     expect(text).toContain("Count: 16:45 on 05/03/2026");
     expect(text).toContain("Đặng Quang Huy");
     expect(text).not.toContain("BIÊN BẢN KIỂM PHIẾU");
+  });
+
+  it("prints the residential groups with “< 5” for a small group and for the one that would give it away", async () => {
+    const rules = { ...DEFAULT_RULES, k: 5 };
+    // 30 + 3 + 27 = the 60 ballots collected: the 3 is under k, and 27 would be 60 − 30 − 3 if it were shown.
+    const groups = protectGroups(
+      [
+        { unitId: 1, name: "Tổ dân phố số 1", issued: 40, handedOut: 38, used: 30 },
+        { unitId: 2, name: "Tổ dân phố số 2", issued: 11, handedOut: 10, used: 3 },
+        { unitId: 3, name: "Tổ dân phố số 3", issued: 35, handedOut: 31, used: 27 },
+      ],
+      rules.k
+    );
+    const minutes = minutesFor(threeSubjects, { rules });
+    minutes.tally.groups = groups;
+    // Subject 1 per group (high, confidence, low; none blank): the 3 ballots of group 2 carry no group.
+    const attributed = new Map([
+      [
+        1,
+        new Map([
+          [1, 20],
+          [2, 8],
+          [3, 2],
+        ]),
+      ],
+      [
+        3,
+        new Map([
+          [1, 18],
+          [2, 6],
+          [3, 3],
+        ]),
+      ],
+    ]);
+    minutes.tally.subjects[0].byGroup = protectSubjectByGroup({
+      levels: minutes.tally.levels,
+      subject: minutes.tally.subjects[0],
+      groups,
+      attributed,
+      k: rules.k,
+    });
+    const pdf = await renderCountingMinutesPdf(minutes);
+    const text = rawTextOf(pdf);
+
+    expect(text).toContain("Số phiếu thu về theo tổ dân phố");
+    expect(text).toContain("Tổ dân phố số 1 40 38 30 78,95%");
+    expect(text).toContain("Tổ dân phố số 2 11 10 < 5 —");
+    expect(text).toContain("Tổ dân phố số 3 35 31 < 5 —");
+    expect(text).not.toMatch(/Tổ dân phố số 2 11 10 3\b/);
+    expect(text).not.toMatch(/Tổ dân phố số 3 35 31 27\b/);
+    expect(text).toContain("Kết quả từng người theo tổ dân phố");
+    expect(text).toContain("1. Nguyễn Văn Thành — Bí thư Đảng ủy phường");
+    // Group 2's ballots are not known by group: every cell "< 5". Group 1's 2 low and what would reveal it go too.
+    expect(text).toContain("Tổ dân phố số 2 < 5 < 5 < 5 < 5");
+    expect(text).toMatch(/Tổ dân phố số 1 (?:\d+|< 5) (?:\d+|< 5) < 5 0/);
+    // The layout mode (a reader's copy and paste) shows the marker too, never the small count.
+    expect(textOf(pdf)).toMatch(/Tổ dân phố số 2 11 10 <\s?5 —/);
   });
 });

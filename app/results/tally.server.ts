@@ -1,5 +1,6 @@
 // The tally of a closed poll, aggregated in SQL over the counted ballots; the same figures feed the results page,
-// the minutes, the confirmations (through their hash) and `polls tally --json`.
+// the minutes, the confirmations (through their hash) and `polls tally --json`. Breakdowns by residential group
+// are suppressed here, in the tally itself, so that no output can show a withheld figure.
 import { createHash } from "node:crypto";
 import { canonicalJson } from "~/audit/canonical";
 import { sql } from "kysely";
@@ -7,7 +8,16 @@ import { db } from "~/db.server";
 import { credentialSummary } from "~/credentials/credentials.server";
 import { pollRules } from "~/polls/lifecycle.server";
 import { subjectTally } from "./rules";
-import { LEVELS, type PollTally } from "./tally";
+import { MIN_K, suppressCells, suppressTable, type TableRow } from "./suppression";
+import {
+  LEVELS,
+  type BreakdownColumn,
+  type GroupTally,
+  type Level,
+  type PollTally,
+  type SubjectGroupRow,
+  type SubjectTally,
+} from "./tally";
 
 export async function computeTally({ pollId }: { pollId: number }): Promise<PollTally | null> {
   const poll = await db
@@ -16,10 +26,12 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
     .where("id", "=", pollId)
     .executeTakeFirst();
   if (!poll || poll.status === "draft" || poll.status === "open") return null;
-  const rules = pollRules(poll.rules);
+  const stored = pollRules(poll.rules);
+  // A k below the floor (a poll stored before it was enforced) is raised, and the tally says so.
+  const rules = { ...stored, k: Math.max(MIN_K, Math.ceil(Number(stored.k) || 0)) };
   const levels = LEVELS[poll.kind];
 
-  const [subjects, answerCounts, totals, groups] = await Promise.all([
+  const [subjects, answerCounts, totals, groups, groupAnswers] = await Promise.all([
     db
       .selectFrom("poll_subjects")
       .select(["id", "full_name", "title", "unit_name", "sort_order"])
@@ -55,6 +67,12 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
       .where("id", "=", pollId)
       .executeTakeFirstOrThrow(),
     credentialSummary({ pollId }),
+    // The same per group, for the ballots that carry one (groups under k lost theirs when the poll was counted).
+    sql<{ group_id: number; ord: string; level: number; n: string }>`
+      select cb.group_id, a.ord, a.level, count(*) as n
+      from counted_ballots cb, unnest(cb.levels) with ordinality as a(level, ord)
+      where cb.poll_id = ${pollId} and cb.group_id is not null
+      group by cb.group_id, a.ord, a.level`.execute(db),
   ]);
 
   const collected = Number(totals.counted);
@@ -91,6 +109,31 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
     );
   });
 
+  const groupTallies = protectGroups(
+    groups.map((g) => ({ unitId: g.groupId, name: g.name, issued: g.issued, handedOut: g.handedOut, used: g.used })),
+    rules.k
+  );
+  const byGroupAndOrd = new Map<number, Map<number, Map<number, number>>>();
+  for (const row of groupAnswers.rows) {
+    const group = byGroupAndOrd.get(row.group_id) ?? new Map<number, Map<number, number>>();
+    byGroupAndOrd.set(row.group_id, group);
+    const ord = Number(row.ord);
+    if (!group.has(ord)) group.set(ord, new Map());
+    group.get(ord)!.set(Number(row.level), Number(row.n));
+  }
+  const subjectsWithGroups = subjectTallies.map((subject, index) => ({
+    ...subject,
+    byGroup: protectSubjectByGroup({
+      levels,
+      subject,
+      groups: groupTallies,
+      attributed: new Map(
+        [...byGroupAndOrd].map(([groupId, ords]) => [groupId, ords.get(index + 1) ?? new Map<number, number>()])
+      ),
+      k: rules.k,
+    }),
+  }));
+
   const receipts = Number(totals.receipts);
   const credentialsUsed = Number(totals.used);
   return {
@@ -102,15 +145,8 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
     // Online, every ballot counted was issued by the system: valid as a ballot; blanks count per subject.
     ballots: { collected, valid: collected, invalid: 0 },
     turnoutPercent: slips.handedOut > 0 ? Math.round((collected / slips.handedOut) * 10000) / 100 : 0,
-    subjects: subjectTallies,
-    groups: groups.map((g) => ({
-      unitId: g.groupId,
-      name: g.name,
-      slipsIssued: g.issued,
-      slipsHandedOut: g.handedOut,
-      ballotsCollected: g.used,
-      suppressed: g.used < rules.k,
-    })),
+    subjects: subjectsWithGroups,
+    groups: groupTallies,
     invariant: {
       receipts,
       credentialsUsed,
@@ -123,4 +159,98 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
 /** The hash a counting member's confirmation is bound to: any later change to the tally changes it. */
 export function tallyHash(tally: PollTally): string {
   return createHash("sha256").update(canonicalJson(tally)).digest("hex");
+}
+
+export interface GroupCounts {
+  unitId: number;
+  name: string;
+  issued: number;
+  handedOut: number;
+  /** Credentials used: exactly the ballots the group cast. */
+  used: number;
+}
+
+/**
+ * Ballots collected per residential group, withheld under k and wherever a withheld one could be worked out from
+ * the total (published as ballots collected) and the slips issued and handed out to each group (published beside
+ * it).
+ */
+export function protectGroups(groups: GroupCounts[], k: number): GroupTally[] {
+  const total = groups.reduce((sum, g) => sum + g.used, 0);
+  const cells = suppressCells(
+    // Slips handed out are published too: a reader takes them as a bound, unless the records show otherwise.
+    groups.map((g) => ({
+      key: String(g.unitId),
+      count: g.used,
+      max: g.handedOut >= g.used ? Math.min(g.issued, g.handedOut) : g.issued,
+    })),
+    { k, total }
+  );
+  return groups.map((g, i) => ({
+    unitId: g.unitId,
+    name: g.name,
+    slipsIssued: g.issued,
+    slipsHandedOut: g.handedOut,
+    ballotsCollected: cells[i].count,
+    suppressed: cells[i].suppressed,
+  }));
+}
+
+const POOL = "pool";
+
+/**
+ * A subject's counts per residential group and level (blank ballots as a last column), every row and column total
+ * being published (the group's ballots collected unless withheld, the subject's count per level). The ballots of
+ * groups under k carry no group: they form one pool, whose cells are withheld whatever they hold and shown as
+ * withheld in each of those groups' rows.
+ */
+export function protectSubjectByGroup({
+  levels,
+  subject,
+  groups,
+  attributed,
+  k,
+}: {
+  levels: Level[];
+  subject: Pick<SubjectTally, "counts" | "invalid">;
+  /** Every group of the poll, as the table of ballots per group shows it (withheld or not). */
+  groups: Pick<GroupTally, "unitId" | "name" | "suppressed">[];
+  /** Per group whose ballots carry it: ballots per level code (0 = left blank) for this subject. */
+  attributed: Map<number, Map<number, number>>;
+  k: number;
+}): SubjectGroupRow[] {
+  const columns: BreakdownColumn[] = [...levels, "invalid"];
+  const code = (column: BreakdownColumn) => (column === "invalid" ? 0 : levels.indexOf(column) + 1);
+  const columnTotal = (column: BreakdownColumn) =>
+    column === "invalid" ? subject.invalid : subject.counts[column] ?? 0;
+
+  const rows: TableRow[] = groups
+    .filter((g) => attributed.has(g.unitId))
+    .map((g) => ({
+      key: String(g.unitId),
+      total: g.suppressed ? "withheld" : "published",
+      cells: columns.map((column) => ({ key: column, count: attributed.get(g.unitId)!.get(code(column)) ?? 0 })),
+    }));
+  const pool = columns.map((column, j) => ({
+    key: column,
+    count: columnTotal(column) - rows.reduce((sum, row) => sum + row.cells[j].count, 0),
+  }));
+  if (groups.some((g) => !attributed.has(g.unitId)) || pool.some((c) => c.count !== 0)) {
+    rows.push({ key: POOL, total: "pooled", cells: pool });
+  }
+  const protectedRows = new Map(suppressTable(rows, { k }).map((row) => [row.key, row.cells]));
+  const withheld = { count: null, suppressed: true };
+  return groups.map((g) => {
+    const cells = protectedRows.get(String(g.unitId));
+    return {
+      unitId: g.unitId,
+      name: g.name,
+      cells: Object.fromEntries(
+        columns.map((column, j) => [
+          column,
+          cells ? { count: cells[j].count, suppressed: cells[j].suppressed } : { ...withheld },
+        ])
+      ),
+    };
+  });
 }

@@ -1,9 +1,17 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { castBallot } from "~/ballots/cast.server";
 import { closePoll } from "~/polls/lifecycle.server";
+import { readTally } from "~/polls/publish.server";
+import { createPoll, PollInputError } from "~/polls/polls.server";
 import { db } from "~/db.server";
+import { action as newPollAction } from "~/routes/units.$unitId.polls.new";
+import { loader as resultsLoader } from "~/routes/polls.$pollId.results";
+import { loader as minutesLoader } from "~/routes/polls.$pollId.minutes";
+import { createUnit, dataOf, makeRequest, run, sessionCookie, statusOf } from "../../tests/setup/fixtures";
 import { createPollFixture } from "../../tests/setup/poll-fixtures";
 import { computeTally, tallyHash } from "./tally.server";
+import type { PollTally } from "./tally";
 
 describe("the tally of a confidence poll", () => {
   it("matches a known set of ballots exactly: counts, blanks, percentages over ballots collected, flags", async () => {
@@ -43,9 +51,10 @@ describe("the tally of a confidence poll", () => {
     expect(s2.flags).toEqual([]);
     expect(s3.counts).toEqual({ high_confidence: 4, confidence: 2, low_confidence: 0 });
     expect(s3.flags).toEqual([]);
+    // 2 ballots are under k = 3; with the total of 6 published, the 4 beside them would give them away.
     expect(tally.groups.map((g) => [g.name, g.ballotsCollected, g.suppressed])).toEqual([
-      ["Tổ dân phố số 1", 4, false],
-      ["Tổ dân phố số 2", 2, true],
+      ["Tổ dân phố số 1", null, true],
+      ["Tổ dân phố số 2", null, true],
     ]);
     expect(tallyHash(tally)).toBe(tallyHash((await computeTally({ pollId: f.pollId }))!));
   });
@@ -65,7 +74,9 @@ describe("the tally of a confidence poll", () => {
     const levelNames = ["high_confidence", "confidence", "low_confidence"] as const;
     for (let s = 0; s < 3; s++) {
       const answers = ballots.map((b) => b[s]);
-      const expected = Object.fromEntries(levelNames.map((name, i) => [name, answers.filter((a) => a === i + 1).length]));
+      const expected = Object.fromEntries(
+        levelNames.map((name, i) => [name, answers.filter((a) => a === i + 1).length])
+      );
       expect(tally.subjects[s].counts).toEqual(expected);
       expect(tally.subjects[s].invalid).toBe(answers.filter((a) => a === 0).length);
       for (const name of levelNames) {
@@ -98,5 +109,219 @@ describe("the tally of a confidence poll", () => {
     await f.issue(f.group1.id, 1);
     await f.open();
     expect(await computeTally({ pollId: f.pollId })).toBeNull();
+  });
+
+  it("withholds groups of 4 and 2 beside one of 7 (k = 5) in the tally itself, so in every output", async () => {
+    const f = await createPollFixture({ k: 5 });
+    const group3 = await createUnit("Tổ dân phố số 3", "residential_group", f.ward.id);
+    await db.insertInto("poll_groups").values({ poll_id: f.pollId, unit_id: group3.id }).execute();
+    const sizes: [number, number, number][] = [
+      [f.group1.id, 10, 9],
+      [f.group2.id, 6, 6],
+      [group3.id, 5, 5],
+    ];
+    const codes = new Map<number, string[]>();
+    for (const [groupId, issued, handedOut] of sizes) {
+      codes.set(
+        groupId,
+        (await f.issue(groupId, issued)).slips.map((s) => s.code)
+      );
+      await db
+        .updateTable("credential_batches")
+        .set({ handed_out: handedOut })
+        .where("group_id", "=", groupId)
+        .execute();
+    }
+    await f.open();
+    // Level codes per subject: 1 high, 2 confidence, 3 low, 0 blank.
+    const ballots = new Map<number, number[][]>([
+      // Subject 1: all 7 high. Subject 2: 5 high, 2 confidence. Subject 3: 6 confidence, 1 low.
+      [
+        f.group1.id,
+        [
+          [1, 1, 2],
+          [1, 1, 2],
+          [1, 1, 2],
+          [1, 1, 2],
+          [1, 1, 2],
+          [1, 2, 2],
+          [1, 2, 3],
+        ],
+      ],
+      // Subject 1: 4 high. Subject 2: 3 high, 1 low. Subject 3: 4 confidence.
+      [
+        f.group2.id,
+        [
+          [1, 1, 2],
+          [1, 1, 2],
+          [1, 1, 2],
+          [1, 3, 2],
+        ],
+      ],
+      // Subject 1: 2 high. Subject 2: 1 confidence, 1 blank. Subject 3: 2 low.
+      [
+        group3.id,
+        [
+          [1, 2, 3],
+          [1, 0, 3],
+        ],
+      ],
+    ]);
+    for (const [groupId, list] of ballots) {
+      for (const [i, levels] of list.entries()) {
+        expect((await castBallot({ code: codes.get(groupId)![i], levels })).status).toBe("counted");
+      }
+    }
+    await closePoll({ actor: f.actor, pollId: f.pollId });
+    const tally = (await computeTally({ pollId: f.pollId }))!;
+
+    // The poll's own totals are whole.
+    expect(tally.ballots.collected).toBe(13);
+    expect(tally.subjects.map((s) => [s.counts, s.invalid])).toEqual([
+      [{ high_confidence: 13, confidence: 0, low_confidence: 0 }, 0],
+      [{ high_confidence: 8, confidence: 3, low_confidence: 1 }, 1],
+      [{ high_confidence: 0, confidence: 10, low_confidence: 3 }, 0],
+    ]);
+    // Ballots per group: two groups under k, neither recoverable from the other and the total (6 = 4 + 2).
+    expect(tally.groups).toEqual([
+      {
+        unitId: f.group1.id,
+        name: "Tổ dân phố số 1",
+        slipsIssued: 10,
+        slipsHandedOut: 9,
+        ballotsCollected: 7,
+        suppressed: false,
+      },
+      {
+        unitId: f.group2.id,
+        name: "Tổ dân phố số 2",
+        slipsIssued: 6,
+        slipsHandedOut: 6,
+        ballotsCollected: null,
+        suppressed: true,
+      },
+      {
+        unitId: group3.id,
+        name: "Tổ dân phố số 3",
+        slipsIssued: 5,
+        slipsHandedOut: 5,
+        ballotsCollected: null,
+        suppressed: true,
+      },
+    ]);
+
+    // Per subject and group: the small groups' ballots carry no group, so their rows are withheld whole; group 1
+    // shows only what cannot lead back to them.
+    const shown = (t: PollTally) =>
+      t.subjects.map((s) =>
+        s.byGroup!.map((row) => [row.name, ...t.levels.map((l) => row.cells[l]!.count), row.cells.invalid!.count])
+      );
+    expect(shown(tally)).toEqual([
+      // All 13 high: nothing in this subject is hidden by anyone's vote; zeros restate the published zero totals.
+      [
+        ["Tổ dân phố số 1", 7, 0, 0, 0],
+        ["Tổ dân phố số 2", null, null, null, null],
+        ["Tổ dân phố số 3", null, null, null, null],
+      ],
+      // The 3 high of the pool would be 8 minus group 1's 5: the 5 goes too.
+      [
+        ["Tổ dân phố số 1", null, null, null, null],
+        ["Tổ dân phố số 2", null, null, null, null],
+        ["Tổ dân phố số 3", null, null, null, null],
+      ],
+      // The pool's 4 confidence would be 10 minus group 1's 6; group 1's 1 low is under k.
+      [
+        ["Tổ dân phố số 1", 0, null, null, 0],
+        ["Tổ dân phố số 2", null, null, null, null],
+        ["Tổ dân phố số 3", null, null, null, null],
+      ],
+    ]);
+    // The withheld figures are not in the data at all: the only counts in the breakdown are those shown.
+    const breakdownJson = JSON.stringify(tally.subjects.map((s) => s.byGroup));
+    const counts = [...breakdownJson.matchAll(/"count":(\d+|null)/g)].map((m) => m[1]);
+    expect(counts.filter((c) => c !== "null").sort()).toEqual(["0", "0", "0", "0", "0", "7"]);
+    for (const hidden of ["1", "2", "3", "4", "5", "6"]) expect(counts).not.toContain(hidden);
+    const groupsJson = JSON.stringify(tally.groups);
+    expect(groupsJson).not.toMatch(/"ballotsCollected":[24]\b/);
+
+    // The command line (`polls tally --json` prints readTally) and the results page carry the same tally.
+    const cli = (await readTally({ pollId: f.pollId }))!;
+    expect(cli.tally).toEqual(tally);
+    const cookie = await sessionCookie(f.officer.id);
+    const params = { pollId: String(f.pollId) };
+    const page = dataOf(
+      await run(() =>
+        resultsLoader({ request: makeRequest(`/polls/${f.pollId}/results`, { cookie }), params, context: {} })
+      )
+    );
+    expect(page.counted.tally.groups).toEqual(tally.groups);
+    expect(shown(page.counted.tally)).toEqual(shown(tally));
+
+    // The minutes print "< 5" for each small group, never its count.
+    const response = (await run(() =>
+      minutesLoader({ request: makeRequest(`/polls/${f.pollId}/minutes`, { cookie }), params, context: {} })
+    )) as Response;
+    const pdf = Buffer.from(await response.arrayBuffer());
+    // Raw order (as drawn): the layout mode reads a lone "< 5" as "<5".
+    const text = execFileSync("pdftotext", ["-raw", "-enc", "UTF-8", "-", "-"], { input: pdf })
+      .toString("utf8")
+      .normalize("NFC")
+      .replace(/\s+/g, " ");
+    expect(text).toContain("Tổ dân phố số 2 6 6 < 5 —");
+    expect(text).toContain("Tổ dân phố số 3 5 5 < 5 —");
+    expect(text).toContain("Tổ dân phố số 1 10 9 7 77,78%");
+  });
+
+  it("refuses a k below 3, in the poll form and in the domain", async () => {
+    const f = await createPollFixture();
+    const cookie = await sessionCookie(f.officer.id);
+    const positions = (await db.selectFrom("positions").select("id").orderBy("id").execute()).map((p) => String(p.id));
+    const form = {
+      kind: "confidence_poll",
+      title: "Lấy phiếu tín nhiệm giữa nhiệm kỳ",
+      place: "Hội trường UBND phường",
+      positionIds: positions.slice(0, 2),
+      groupIds: [String(f.group1.id)],
+      memberName1: "Trần Văn Bình",
+      memberRole1: "Trưởng ban",
+      denominator: "collected",
+      reviewAbove: "1/2",
+      dismissalAtLeast: "2/3",
+      noConfidenceAbove: "1/2",
+      quorum: "2/3",
+      k: "2",
+      requiredConfirmations: "2",
+    };
+    const params = { unitId: String(f.ward.id) };
+    const post = (values: Record<string, string | string[]>) =>
+      run(() =>
+        newPollAction({
+          request: makeRequest(`/units/${f.ward.id}/polls/new`, { cookie, form: values }),
+          params,
+          context: {},
+        })
+      );
+    const refused = await post(form);
+    expect(statusOf(refused)).toBe(400);
+    expect(dataOf(refused).errors.k).toBe("polls.errors.kRange");
+    expect(dataOf(refused).values.k).toBe("2");
+    expect(statusOf(await post({ ...form, k: "3" }))).toBe(302);
+
+    const input = {
+      unitId: f.ward.id,
+      kind: "confidence_poll" as const,
+      title: "Lấy phiếu",
+      place: "Hội trường",
+      positionIds: positions.slice(0, 1).map(Number),
+      groupIds: [f.group1.id],
+      committee: [],
+    };
+    await expect(createPoll({ actor: f.actor, input: { ...input, rules: { k: 2 } } })).rejects.toMatchObject({
+      field: "k",
+      reason: "polls.errors.kRange",
+    });
+    await expect(createPoll({ actor: f.actor, input: { ...input, rules: { k: 2 } } })).rejects.toBeInstanceOf(
+      PollInputError
+    );
   });
 });

@@ -22,7 +22,7 @@ export interface PollRules {
   noConfidenceAbove: number;
   /** Share of those summoned who must be present: 2/3. */
   quorum: number;
-  /** Smallest group whose breakdown is shown. */
+  /** Smallest cell a breakdown shows (never below 3; see suppression.ts). */
   k: number;
 }
 
@@ -49,6 +49,27 @@ export interface SubjectTally {
   /** Percent of the denominator, 0..100, rounded to 2 decimals. */
   percentages: Partial<Record<Level, number>>;
   flags: Flag[];
+  /**
+   * The subject's counts per residential group (rows in the order of `PollTally.groups`), with small cells
+   * withheld (see suppression.ts). Absent from tallies frozen before the breakdown existed.
+   */
+  byGroup?: SubjectGroupRow[];
+}
+
+/** A breakdown column: a level, or the ballots left blank (invalid) for the subject. */
+export type BreakdownColumn = Level | "invalid";
+
+/** One cell of a breakdown: the count, or null (never the figure itself) when it is withheld. */
+export interface BreakdownCell {
+  count: number | null;
+  suppressed: boolean;
+}
+
+export interface SubjectGroupRow {
+  unitId: number;
+  name: string;
+  /** One cell per level of the poll, then `invalid`. */
+  cells: Partial<Record<BreakdownColumn, BreakdownCell>>;
 }
 
 export interface GroupTally {
@@ -56,8 +77,9 @@ export interface GroupTally {
   name: string;
   slipsIssued: number;
   slipsHandedOut: number;
-  ballotsCollected: number;
-  /** Fewer than k ballots (or the complementary cell): figures withheld. */
+  /** Null when withheld: the figure is not kept anywhere in the tally. */
+  ballotsCollected: number | null;
+  /** Fewer than k ballots, or withheld so that such a group cannot be worked out from the total. */
   suppressed: boolean;
 }
 

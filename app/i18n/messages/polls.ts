@@ -205,8 +205,6 @@ export default defineMessages({
     "polls.results.turnout": "Tỷ lệ thu về / đã phát",
     "polls.results.subjectsTitle": "Kết quả từng người",
     "polls.results.groupsTitle": "Theo tổ dân phố",
-    "polls.results.groupsHint": "Tổ có dưới {k} phiếu được ẩn số liệu để giữ bí mật lá phiếu.",
-    "polls.results.belowK": "< {k}",
     "polls.minutes.download": "Tải biên bản kiểm phiếu (PDF)",
     "polls.minutes.notYet": "Chưa có biên bản: cuộc lấy phiếu chưa đóng và kiểm phiếu.",
 
@@ -434,8 +432,6 @@ export default defineMessages({
     "polls.results.turnout": "Collected / handed out",
     "polls.results.subjectsTitle": "Results per subject",
     "polls.results.groupsTitle": "By residential group",
-    "polls.results.groupsHint": "Groups with fewer than {k} ballots are withheld to keep ballots secret.",
-    "polls.results.belowK": "< {k}",
     "polls.minutes.download": "Download the counting minutes (PDF)",
     "polls.minutes.notYet": "No minutes yet: the poll has not been closed and counted.",
 

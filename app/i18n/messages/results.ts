@@ -77,6 +77,19 @@ export default defineMessages({
     "results.minutes.closing": "Biên bản được lập lúc {time}. Các thành viên Ban kiểm phiếu cùng ký tên dưới đây.",
     "results.minutes.sign": "(Ký, ghi rõ họ tên)",
     "results.minutes.footer": "Biên bản kiểm phiếu · Mã kiểm tra {hash} · Trang {page}/{pages}",
+    "results.minutes.groups.title": "Số phiếu thu về theo tổ dân phố",
+    "results.belowK": "<\u00a0{k}",
+    "results.groups.hint":
+      "Tổ có dưới {k} phiếu được ghi “< {k}” thay cho số phiếu. Khi cần, một tổ khác cũng được ghi như vậy, để không ai suy ra được số bị ẩn bằng cách lấy tổng số trừ đi các tổ còn lại.",
+    "results.groups.group": "Tổ dân phố",
+    "results.groups.issued": "Phiếu phát hành",
+    "results.groups.handedOut": "Đã phát",
+    "results.groups.collected": "Thu về",
+    "results.groups.turnout": "Tỷ lệ",
+    "results.byGroup.title": "Kết quả từng người theo tổ dân phố",
+    "results.byGroup.hint":
+      "Ô ghi “< {k}” là ô có dưới {k} phiếu (kể cả 0 phiếu), hoặc được ẩn thêm để ô đó không thể suy ra được từ các tổng theo hàng và theo cột. Phiếu của các tổ có dưới {k} phiếu không được gắn với tổ khi kiểm phiếu, nên các tổ này được ghi “< {k}” ở mọi ô.",
+    "results.byGroup.subject": "{index}. {name} — {title}",
   },
   en: {
     "results.kind.confidence_poll": "Confidence poll",
@@ -153,5 +166,18 @@ export default defineMessages({
       "These minutes were drawn up at {time}. The members of the counting committee sign below.",
     "results.minutes.sign": "(Signature and full name)",
     "results.minutes.footer": "Counting minutes · Check code {hash} · Page {page}/{pages}",
+    "results.minutes.groups.title": "Ballots collected by residential group",
+    "results.belowK": "<\u00a0{k}",
+    "results.groups.hint":
+      "A group with fewer than {k} ballots shows “< {k}” instead of its count. Where needed another group shows it too, so that nobody can work out the hidden count by subtracting the other groups from the total.",
+    "results.groups.group": "Residential group",
+    "results.groups.issued": "Slips issued",
+    "results.groups.handedOut": "Handed out",
+    "results.groups.collected": "Collected",
+    "results.groups.turnout": "Turnout",
+    "results.byGroup.title": "Each subject by residential group",
+    "results.byGroup.hint":
+      "A cell showing “< {k}” holds fewer than {k} ballots (zero included), or is hidden as well so that such a cell cannot be worked out from the row and column totals. Ballots of groups with fewer than {k} ballots were not tied to their group when counted, so those groups show “< {k}” in every cell.",
+    "results.byGroup.subject": "{index}. {name} — {title}",
   },
 });
