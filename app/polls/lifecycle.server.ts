@@ -70,7 +70,17 @@ export function shuffle<T>(items: T[]): T[] {
  * flight), the box is opened, shuffled into counted_ballots, emptied with TRUNCATE (a new file: no dead rows left in
  * its pages), and the poll's private key is destroyed.
  */
-export async function closePoll({ actor, pollId }: { actor: AuditActor; pollId: number }) {
+export async function closePoll({
+  actor,
+  pollId,
+  mixing = "on",
+}: {
+  actor: AuditActor;
+  pollId: number;
+  /** "off-for-tests" skips the shuffle and counts in the box's physical order: the linkage test shows the attack. */
+  mixing?: "on" | "off-for-tests";
+}) {
+  if (mixing !== "on" && process.env.NODE_ENV !== "test") throw new Error("mixing can only be switched off in tests");
   return db.transaction().execute(async (tx) => {
     await lockPollExclusive(tx, pollId);
     const poll = await tx
@@ -86,8 +96,10 @@ export async function closePoll({ actor, pollId }: { actor: AuditActor; pollId: 
 
     const privateKey = unwrapPrivateKey(poll.wrapped_private_key!, { secret: serverSecret(), pollId });
     const open = ballotOpener({ publicKey: poll.public_key!, privateKey });
-    const sealed = await sql<{ sealed: Buffer }>`select sealed from ${sql.id(partition)}`.execute(tx);
-    const ballots = shuffle(sealed.rows.map((row) => decodeBallot(open(row.sealed))));
+    const physicalOrder = mixing === "off-for-tests" ? sql` order by ctid` : sql``;
+    const sealed = await sql<{ sealed: Buffer }>`select sealed from ${sql.id(partition)}${physicalOrder}`.execute(tx);
+    const opened = sealed.rows.map((row) => decodeBallot(open(row.sealed)));
+    const ballots = mixing === "off-for-tests" ? opened : shuffle(opened);
     const perGroup = new Map<number, number>();
     for (const b of ballots) perGroup.set(b.g, (perGroup.get(b.g) ?? 0) + 1);
 

@@ -40,6 +40,11 @@ export async function createTestDatabase(): Promise<OpenedDatabase & { drop: () 
   if (usingPostgres()) {
     const created = await createPostgresDatabase();
     const pool = new pg.Pool({ connectionString: created.url, max: 20 });
+    // pool.end() resolves before its connections have closed; dropping the database "with (force)" would then kill
+    // them, and their error would surface as an unhandled one. Closing waits until every connection is gone.
+    const connections = new Set<unknown>();
+    pool.on("connect", (client) => connections.add(client));
+    pool.on("remove", (client) => connections.delete(client));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrateToLatest(db);
     let closed = false;
@@ -47,6 +52,7 @@ export async function createTestDatabase(): Promise<OpenedDatabase & { drop: () 
       if (closed) return;
       closed = true;
       await db.destroy();
+      while (connections.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     };
     return {
       db,
