@@ -100,6 +100,8 @@ export interface AuditLogTable {
 
 export type PollStatus = "draft" | "open" | "closed" | "published" | "archived";
 
+export type PollKeyMode = "server" | "committee";
+
 export interface PollsTable {
   id: Generated<number>;
   unit_id: number;
@@ -116,6 +118,9 @@ export interface PollsTable {
   complaints: string | null;
   public_key: Buffer | null;
   wrapped_private_key: Buffer | null;
+  key_mode: ColumnType<PollKeyMode, PollKeyMode | undefined, PollKeyMode>;
+  /** k: how many committee shares open the box (committee key mode only). */
+  shares_required: number | null;
   created_by: number;
   created_at: GeneratedTimestamp;
   opened_at: NullableTimestamp;
@@ -148,6 +153,15 @@ export interface PollCommitteeMembersTable {
   full_name: string;
   role: string;
   sort_order: number;
+  /** The member's account (a counting member of the unit), needed to claim a key share. */
+  user_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface PollKeySharesTable {
+  poll_id: number;
+  member_id: number;
+  share_wrapped: Buffer | null;
+  claimed_at: NullableTimestamp;
 }
 
 export interface CredentialBatchesTable {
@@ -215,6 +229,7 @@ export interface Database {
   ballot_box: BallotBoxTable;
   counted_ballots: CountedBallotsTable;
   poll_confirmations: PollConfirmationsTable;
+  poll_key_shares: PollKeySharesTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

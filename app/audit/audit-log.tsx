@@ -108,6 +108,9 @@ export function describeAuditEntry(
     case "import.commit":
       key = `audit.action.import.commit.${text(d.kind)}`;
       break;
+    case "poll.close":
+      if (d.awaitingShares === true) key = "audit.action.poll.closeAwaitingShares";
+      break;
     case "cadre.create": {
       const position = record(d.position);
       Object.assign(params, {

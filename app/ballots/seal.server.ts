@@ -45,7 +45,9 @@ function privateKeyObject(raw: Buffer, publicRaw: Buffer): KeyObject {
 }
 
 function ballotKey(shared: Buffer, ephemeralPublic: Buffer, recipientPublic: Buffer): Buffer {
-  return Buffer.from(hkdfSync("sha256", shared, Buffer.concat([ephemeralPublic, recipientPublic]), BALLOT_INFO, RAW_KEY));
+  return Buffer.from(
+    hkdfSync("sha256", shared, Buffer.concat([ephemeralPublic, recipientPublic]), BALLOT_INFO, RAW_KEY)
+  );
 }
 
 /** ephemeral public key (32) ‖ iv (12) ‖ tag (16) ‖ ciphertext */
@@ -92,10 +94,64 @@ export function wrapPrivateKey(privateKey: Buffer, { secret, pollId }: { secret:
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
 }
 
-export function unwrapPrivateKey(wrappedBytes: Uint8Array, { secret, pollId }: { secret: string; pollId: number }): Buffer {
+export function unwrapPrivateKey(
+  wrappedBytes: Uint8Array,
+  { secret, pollId }: { secret: string; pollId: number }
+): Buffer {
   const wrapped = Buffer.from(wrappedBytes);
   const decipher = createDecipheriv("aes-256-gcm", wrapKey(secret, pollId), wrapped.subarray(0, IV));
   decipher.setAAD(Buffer.from(`poll:${pollId}`));
   decipher.setAuthTag(wrapped.subarray(IV, IV + TAG));
   return Buffer.concat([decipher.update(wrapped.subarray(IV + TAG)), decipher.final()]);
+}
+
+const SHARE_INFO = Buffer.from("phieu-poll-key-share-wrap-v1");
+
+function shareContext(pollId: number, memberId: number): Buffer {
+  return Buffer.from(`poll:${pollId}:member:${memberId}`);
+}
+
+function shareKey(secret: string, pollId: number, memberId: number): Buffer {
+  return Buffer.from(hkdfSync("sha256", Buffer.from(secret), shareContext(pollId, memberId), SHARE_INFO, 32));
+}
+
+/**
+ * A committee member's key share, wrapped with the server's secret and bound to the poll and the member (a share
+ * moved to another member's row does not open): iv ‖ tag ‖ ciphertext. Kept only until the member claims it.
+ */
+export function wrapShare(
+  share: Uint8Array,
+  { secret, pollId, memberId }: { secret: string; pollId: number; memberId: number }
+): Buffer {
+  const iv = randomBytes(IV);
+  const cipher = createCipheriv("aes-256-gcm", shareKey(secret, pollId, memberId), iv);
+  cipher.setAAD(shareContext(pollId, memberId));
+  const ciphertext = Buffer.concat([cipher.update(share), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+}
+
+export function unwrapShare(
+  wrappedBytes: Uint8Array,
+  { secret, pollId, memberId }: { secret: string; pollId: number; memberId: number }
+): Buffer {
+  const wrapped = Buffer.from(wrappedBytes);
+  const decipher = createDecipheriv("aes-256-gcm", shareKey(secret, pollId, memberId), wrapped.subarray(0, IV));
+  decipher.setAAD(shareContext(pollId, memberId));
+  decipher.setAuthTag(wrapped.subarray(IV, IV + TAG));
+  return Buffer.concat([decipher.update(wrapped.subarray(IV + TAG)), decipher.final()]);
+}
+
+/** The raw public key of a raw X25519 private key: checks that recovered shares rebuilt the poll's own key. */
+export function publicKeyOf(privateKey: Uint8Array): Buffer | null {
+  if (privateKey.length !== RAW_KEY) return null;
+  try {
+    const key = createPrivateKey({
+      key: Buffer.concat([Buffer.from("302e020100300506032b656e04220420", "hex"), Buffer.from(privateKey)]),
+      format: "der",
+      type: "pkcs8",
+    });
+    return rawPublic(createPublicKey(key));
+  } catch {
+    return null;
+  }
 }

@@ -13,6 +13,7 @@ import {
 import type { Message } from "~/i18n/i18n";
 import { refusal } from "~/units/units.server";
 import { closePoll, openPoll, PollStateError } from "./lifecycle.server";
+import { keySummary } from "./key-shares.server";
 import { actorOf, notFound } from "./poll-access.server";
 import { closeSchema, handedOutSchema, voidBatchSchema, voidCodeSchema, voidUnhandedSchema } from "./polls.schema";
 import { listConfirmations, publishPoll, PublishError, readTally } from "./publish.server";
@@ -30,6 +31,8 @@ export function lifecycleMessage(error: PollStateError, transition: Transition):
       return "error.404";
     case "wrongState":
       return `polls.lifecycle.wrongState.${transition}`;
+    case "committeeIncomplete":
+      return "polls.lifecycle.committeeIncomplete";
   }
 }
 
@@ -83,9 +86,14 @@ export async function pollAction({
           return refusal({ intent, formError: "polls.lifecycle.closeNotConfirmed" });
         }
         const { ballotsCounted } = await closePoll({ actor, pollId });
+        if (ballotsCounted === null) return done(pollId, "closedAwaitingShares");
         return done(pollId, "closed", "", ballotsCounted);
       }
       case "publish":
+        // A committee-keyed poll closed but not counted has nothing to publish until k shares are entered.
+        if ((await keySummary({ pollId }))?.awaitingShares) {
+          return refusal({ intent, formError: "polls.keyMode.awaitingShares" }, 409);
+        }
         await publishPoll({ actor, pollId });
         return done(pollId, "published");
       case "handedOut": {

@@ -12,6 +12,8 @@ export interface PollFormOptions {
   unit: { id: number; name: string; kind: string };
   positions: { id: number; full_name: string; title: string; unit_name: string }[];
   groups: { id: number; name: string }[];
+  /** The unit's counting members: the accounts a committee row may name to hold a key share. */
+  countingMembers: { id: number; full_name: string }[];
 }
 
 export interface PollFormRefusal {
@@ -111,10 +113,12 @@ function CommitteeRows({
   errorFor,
   register,
   values,
+  accounts,
 }: {
   errorFor: ErrorFor;
   register: UseFormRegister<FieldValues>;
   values: Record<string, string>;
+  accounts: PollFormOptions["countingMembers"];
 }) {
   const t = useT();
   return (
@@ -138,8 +142,64 @@ function CommitteeRows({
             register={register}
             values={values}
           />
+          <Field label={t("polls.keyMode.memberUser")} error={errorFor(`memberUser${row}`)}>
+            {(a11y) => (
+              <select {...a11y} {...register(`memberUser${row}`)} defaultValue={values[`memberUser${row}`] ?? ""}>
+                <option value="">{t("polls.keyMode.noAccount")}</option>
+                {accounts.map((a) => (
+                  <option key={a.id} value={String(a.id)}>
+                    {a.full_name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         </div>
       ))}
+    </fieldset>
+  );
+}
+
+/** Who holds the poll's key: the server (the default) or the counting committee, k of n. */
+function KeyModeChoice({
+  errorFor,
+  register,
+  values,
+  accounts,
+}: {
+  errorFor: ErrorFor;
+  register: UseFormRegister<FieldValues>;
+  values: Record<string, string>;
+  accounts: PollFormOptions["countingMembers"];
+}) {
+  const t = useT();
+  const mode = values.keyMode === "committee" ? "committee" : "server";
+  return (
+    <fieldset className="poll-key-mode">
+      <legend>{t("polls.keyMode.legend")}</legend>
+      <label className="poll-choices__option">
+        <input type="radio" value="server" defaultChecked={mode === "server"} {...register("keyMode")} />
+        <span>
+          {t("polls.keyMode.server")}
+          <span className="muted"> — {t("polls.keyMode.serverHint")}</span>
+        </span>
+      </label>
+      <label className="poll-choices__option">
+        <input type="radio" value="committee" defaultChecked={mode === "committee"} {...register("keyMode")} />
+        <span>
+          {t("polls.keyMode.committee")}
+          <span className="muted"> — {t("polls.keyMode.committeeHint")}</span>
+        </span>
+      </label>
+      {accounts.length === 0 ? <p className="muted">{t("polls.keyMode.noCountingMembers")}</p> : null}
+      <TextField
+        name="sharesRequired"
+        label={t("polls.keyMode.sharesRequired")}
+        errorFor={errorFor}
+        register={register}
+        values={values}
+        inputMode="numeric"
+      />
     </fieldset>
   );
 }
@@ -203,7 +263,8 @@ export function PollForm({
         register={register}
         empty={t("polls.form.noGroups")}
       />
-      <CommitteeRows errorFor={errorFor} register={register} values={shown} />
+      <CommitteeRows errorFor={errorFor} register={register} values={shown} accounts={options.countingMembers} />
+      <KeyModeChoice errorFor={errorFor} register={register} values={shown} accounts={options.countingMembers} />
       <fieldset className="poll-rules">
         <legend>{t("polls.form.rules")}</legend>
         <p className="field__hint">{t("polls.form.rulesHint")}</p>

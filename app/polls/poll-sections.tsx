@@ -11,6 +11,7 @@ import type { Refused } from "~/units/unit-forms";
 import type { PollStatus } from "../../db/schema";
 import { shortHash } from "./polls.schema";
 import { PollStatusBadge } from "./poll-status";
+import type { KeySummary } from "./key-shares.server";
 
 export interface PollView {
   id: number;
@@ -29,6 +30,7 @@ export interface PollView {
   opened_at: string | Date | null;
   closed_at: string | Date | null;
   published_at: string | Date | null;
+  key_mode?: "server" | "committee";
 }
 
 function When({ label, value }: { label: string; value: string | Date | null }) {
@@ -151,12 +153,18 @@ export function LifecycleSection({ poll, refused }: { poll: PollView; refused?: 
           <details className="poll-confirm" open={Boolean(mine)}>
             <summary className="button button--danger">{t("polls.lifecycle.close")}</summary>
             <div className="alert alert--warn" role="note">
-              {t("polls.lifecycle.closeWarning")}
+              {t(
+                poll.key_mode === "committee" ? "polls.lifecycle.closeWarningCommittee" : "polls.lifecycle.closeWarning"
+              )}
             </div>
             <Form method="post">
               <input type="hidden" name="intent" value="close" />
               <button type="submit" name="confirm" value="yes" className="button">
-                {t("polls.lifecycle.closeConfirm")}
+                {t(
+                  poll.key_mode === "committee"
+                    ? "polls.lifecycle.closeConfirmCommittee"
+                    : "polls.lifecycle.closeConfirm"
+                )}
               </button>
             </Form>
           </details>
@@ -235,6 +243,40 @@ export function ConfirmationsSection({
               {t("polls.publish.button")}
             </button>
           </Form>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+/** Who holds the poll's key; in committee mode, the shares handed out and the links to claim one and to count. */
+export function KeySection({ pollId, keys, canCount }: { pollId: number; keys: KeySummary; canCount: boolean }) {
+  const t = useT();
+  if (keys.keyMode === "server") {
+    return (
+      <p className="muted">
+        {t("polls.keyMode.label")}: {t("polls.keyMode.shownServer")}
+      </p>
+    );
+  }
+  return (
+    <section className="card" aria-labelledby="key-title">
+      <h2 id="key-title">{t("polls.keyMode.legend")}</h2>
+      <p>{t("polls.keyMode.shownCommittee", { k: keys.required ?? 0, n: keys.holders })}</p>
+      {keys.claimed > 0 || keys.myShare === "ready" ? (
+        <p className="muted">{t("polls.keyMode.claimed", { claimed: keys.claimed, n: keys.holders })}</p>
+      ) : null}
+      {keys.awaitingShares ? <p className="alert alert--warn">{t("polls.keyMode.awaitingShares")}</p> : null}
+      <div className="actions">
+        {keys.myShare === "ready" ? (
+          <Link className="button" to={`/polls/${pollId}/share`}>
+            {t("polls.keyMode.claimLink")}
+          </Link>
+        ) : null}
+        {keys.awaitingShares && canCount ? (
+          <Link className="button" to={`/polls/${pollId}/count`}>
+            {t("polls.keyMode.countLink")}
+          </Link>
         ) : null}
       </div>
     </section>

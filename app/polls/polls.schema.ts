@@ -175,6 +175,17 @@ export const pollSchema = z
     memberRole4: memberRole(),
     memberName5: memberName(),
     memberRole5: memberRole(),
+    // The member's account, needed when the committee holds the key (a select of the unit's counting members).
+    memberUser1: optionalWholeNumber(999_999_999),
+    memberUser2: optionalWholeNumber(999_999_999),
+    memberUser3: optionalWholeNumber(999_999_999),
+    memberUser4: optionalWholeNumber(999_999_999),
+    memberUser5: optionalWholeNumber(999_999_999),
+    keyMode: z.preprocess(
+      (v) => (v === undefined || v === null || v === "" ? "server" : v),
+      z.enum(["server", "committee"], { message: "polls.errors.keyMode" })
+    ),
+    sharesRequired: optionalWholeNumber(COMMITTEE_ROWS),
     denominator: z.enum(["collected", "valid", "issued"], { message: "polls.errors.denominator" }),
     reviewAbove: shareField,
     dismissalAtLeast: shareField,
@@ -196,6 +207,26 @@ export const pollSchema = z
         ctx.addIssue({ code: "custom", path: [`memberName${row}`], message: "polls.errors.memberNameRequired" });
       }
     }
+    if (value.keyMode === "committee") {
+      let members = 0;
+      const accounts = new Set<number>();
+      for (let row = 1; row <= COMMITTEE_ROWS; row++) {
+        const name = value[`memberName${row}` as keyof typeof value];
+        const userId = value[`memberUser${row}` as keyof typeof value] as number | null;
+        if (!name) continue;
+        members++;
+        if (!userId) {
+          ctx.addIssue({ code: "custom", path: [`memberUser${row}`], message: "polls.errors.memberAccountRequired" });
+        } else if (accounts.has(userId)) {
+          ctx.addIssue({ code: "custom", path: [`memberUser${row}`], message: "polls.errors.memberAccountTwice" });
+        } else accounts.add(userId);
+      }
+      if (members < 2) {
+        ctx.addIssue({ code: "custom", path: ["sharesRequired"], message: "polls.errors.committeeTooSmall" });
+      } else if (value.sharesRequired === null || value.sharesRequired < 2 || value.sharesRequired > members) {
+        ctx.addIssue({ code: "custom", path: ["sharesRequired"], message: "polls.errors.sharesRange" });
+      }
+    }
     if (value.kind === "confidence_poll" && value.reviewAbove >= value.dismissalAtLeast) {
       ctx.addIssue({ code: "custom", path: ["reviewAbove"], message: "polls.errors.reviewBelowDismissal" });
     }
@@ -204,11 +235,12 @@ export const pollSchema = z
     }
   })
   .transform((value) => {
-    const committee: { fullName: string; role: string }[] = [];
+    const committee: { fullName: string; role: string; userId: number | null }[] = [];
     for (let row = 1; row <= COMMITTEE_ROWS; row++) {
       const fullName = value[`memberName${row}` as keyof typeof value] as string | null;
       const role = value[`memberRole${row}` as keyof typeof value] as string | null;
-      if (fullName && role) committee.push({ fullName, role });
+      const userId = value[`memberUser${row}` as keyof typeof value] as number | null;
+      if (fullName && role) committee.push({ fullName, role, userId });
     }
     const rules: PollRules = {
       denominator: value.denominator,
@@ -229,6 +261,8 @@ export const pollSchema = z
       requiredConfirmations: value.requiredConfirmations,
       scheduledOpenAt: value.scheduledOpenAt,
       scheduledCloseAt: value.scheduledCloseAt,
+      keyMode: value.keyMode,
+      sharesRequired: value.keyMode === "committee" ? value.sharesRequired : null,
     };
   });
 export type PollFormData = z.infer<typeof pollSchema>;
@@ -243,7 +277,9 @@ export function pollFormValues(
     required_confirmations: number;
     scheduled_open_at: Date | string | null;
     scheduled_close_at: Date | string | null;
-    committee: { full_name: string; role: string }[];
+    committee: { full_name: string; role: string; user_id?: number | null }[];
+    key_mode?: string;
+    shares_required?: number | null;
     positionIds: number[];
     groupIds: number[];
   },
@@ -265,10 +301,13 @@ export function pollFormValues(
     requiredConfirmations: String(poll?.required_confirmations ?? 2),
     scheduledOpenAt: toVietnamLocal(poll?.scheduled_open_at ?? null),
     scheduledCloseAt: toVietnamLocal(poll?.scheduled_close_at ?? null),
+    keyMode: poll?.key_mode ?? "server",
+    sharesRequired: poll?.shares_required ? String(poll.shares_required) : "",
   };
   poll?.committee.slice(0, COMMITTEE_ROWS).forEach((member, i) => {
     values[`memberName${i + 1}`] = member.full_name;
     values[`memberRole${i + 1}`] = member.role;
+    values[`memberUser${i + 1}`] = member.user_id ? String(member.user_id) : "";
   });
   return values;
 }
@@ -339,6 +378,14 @@ export const meetingSchema = z
     }
   });
 
+/** The committee's shares entered at the counting meeting: one field per share, blank ones ignored. */
+export const countSchema = z.object({
+  shares: z.preprocess(
+    (v) => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]),
+    z.array(z.string().max(200, "errors.tooLong"))
+  ),
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Notices after a change redirected back to a page (`?notice=`).
 
@@ -354,6 +401,8 @@ export const POLL_NOTICES = {
   codeVoided: "polls.notice.codeVoided",
   unhandedVoided: "polls.notice.unhandedVoided",
   meetingSaved: "polls.notice.meetingSaved",
+  closedAwaitingShares: "polls.notice.closedAwaitingShares",
+  counted: "polls.notice.counted",
 } as const;
 
 export function pollNotice(value: string | null, count?: string | null) {

@@ -3,7 +3,7 @@ import { db } from "~/db.server";
 import { appendAudit, type AuditActor } from "~/audit/audit.server";
 import { wardOf } from "~/units/units.server";
 import { DEFAULT_RULES, type PollKind, type PollRules } from "~/results/tally";
-import type { Database } from "../../db/schema";
+import type { Database, PollKeyMode } from "../../db/schema";
 import { PollStateError, pollRules } from "./lifecycle.server";
 import { lockPollExclusive } from "./poll-lock.server";
 import { K_MAX, K_MIN } from "./polls.schema";
@@ -21,7 +21,11 @@ export interface NewPollInput {
   place: string;
   positionIds: number[];
   groupIds: number[];
-  committee: { fullName: string; role: string }[];
+  /** userId: the member's account (a counting member of the unit), needed to hold a key share. */
+  committee: { fullName: string; role: string; userId?: number | null }[];
+  /** "server" (default): the key wrapped with the server secret; "committee": k of n shares among the committee. */
+  keyMode?: PollKeyMode;
+  sharesRequired?: number | null;
   rules?: Partial<PollRules>;
   requiredConfirmations?: number;
   scheduledOpenAt?: Date | null;
@@ -96,6 +100,58 @@ async function checkPollInput(tx: Executor, input: Pick<NewPollInput, "unitId" |
   return { positions, groupIds };
 }
 
+/** The unit's counting members: the accounts that may hold a key share of the unit's polls. */
+export async function listCountingMembers({ unitId }: { unitId: number }, executor: Executor | typeof db = db) {
+  const chain = await sql<{ id: number }>`
+    with recursive up(id, parent_id) as (
+      select id, parent_id from units where id = ${unitId}
+      union all
+      select u.id, u.parent_id from units u join up on u.id = up.parent_id
+    )
+    select id from up`.execute(executor);
+  if (chain.rows.length === 0) return [];
+  const rows = await executor
+    .selectFrom("users")
+    .innerJoin("grants", "grants.user_id", "users.id")
+    .select(["users.id", "users.full_name", "users.username"])
+    .where("grants.role", "=", "counting_member")
+    .where(
+      "grants.unit_id",
+      "in",
+      chain.rows.map((r) => r.id)
+    )
+    .where("users.disabled_at", "is", null)
+    .distinct()
+    .execute();
+  return rows.sort((a, b) => collator.compare(a.full_name, b.full_name) || a.id - b.id);
+}
+
+/**
+ * In committee mode every member names a distinct counting member's account of the unit, and k lies between 2
+ * and the number of members; the server mode needs nothing.
+ */
+async function checkKeyMode(
+  tx: Executor,
+  input: Pick<NewPollInput, "unitId" | "committee" | "keyMode" | "sharesRequired">
+) {
+  if ((input.keyMode ?? "server") === "server") return;
+  const n = input.committee.length;
+  if (n < 2) throw new PollInputError("sharesRequired", "polls.errors.committeeTooSmall");
+  const allowed = new Set((await listCountingMembers({ unitId: input.unitId }, tx)).map((u) => u.id));
+  const seen = new Set<number>();
+  // The errors name the committee row (blank rows are dropped before, so rows are counted among the filled ones).
+  for (const [i, member] of input.committee.entries()) {
+    const field = `memberUser${i + 1}`;
+    if (!member.userId) throw new PollInputError(field, "polls.errors.memberAccountRequired");
+    if (seen.has(member.userId)) throw new PollInputError(field, "polls.errors.memberAccountTwice");
+    if (!allowed.has(member.userId)) throw new PollInputError(field, "polls.errors.memberNotCounting");
+    seen.add(member.userId);
+  }
+  const k = input.sharesRequired;
+  if (!k || !Number.isInteger(k) || k < 2 || k > n)
+    throw new PollInputError("sharesRequired", "polls.errors.sharesRange");
+}
+
 /** Writes a poll's subjects (snapshots), groups and counting committee. */
 async function insertPollParts(
   tx: Executor,
@@ -131,7 +187,15 @@ async function insertPollParts(
   if (committee.length > 0) {
     await tx
       .insertInto("poll_committee_members")
-      .values(committee.map((m, i) => ({ poll_id: pollId, full_name: m.fullName, role: m.role, sort_order: i + 1 })))
+      .values(
+        committee.map((m, i) => ({
+          poll_id: pollId,
+          full_name: m.fullName,
+          role: m.role,
+          sort_order: i + 1,
+          user_id: m.userId ?? null,
+        }))
+      )
       .execute();
   }
 }
@@ -145,6 +209,7 @@ export async function createPoll({ actor, input }: { actor: AuditActor & { userI
   checkRules(input.rules);
   return db.transaction().execute(async (tx) => {
     const { positions, groupIds } = await checkPollInput(tx, input);
+    await checkKeyMode(tx, input);
     const poll = await tx
       .insertInto("polls")
       .values({
@@ -156,6 +221,8 @@ export async function createPoll({ actor, input }: { actor: AuditActor & { userI
         required_confirmations: input.requiredConfirmations ?? 2,
         scheduled_open_at: input.scheduledOpenAt ?? null,
         scheduled_close_at: input.scheduledCloseAt ?? null,
+        key_mode: input.keyMode ?? "server",
+        shares_required: input.keyMode === "committee" ? input.sharesRequired ?? null : null,
         created_by: actor.userId,
       })
       .returning("id")
@@ -212,6 +279,7 @@ export async function updateDraftPoll({
     if (!poll) throw new PollStateError("notFound");
     if (poll.status !== "draft") throw new PollStateError("wrongState", poll.status);
     const { positions, groupIds } = await checkPollInput(tx, { ...input, unitId: poll.unit_id });
+    await checkKeyMode(tx, { ...input, unitId: poll.unit_id });
     const issuedGroups = await tx
       .selectFrom("credential_batches")
       .select("group_id")
@@ -231,6 +299,8 @@ export async function updateDraftPoll({
         required_confirmations: input.requiredConfirmations ?? 2,
         scheduled_open_at: input.scheduledOpenAt ?? null,
         scheduled_close_at: input.scheduledCloseAt ?? null,
+        key_mode: input.keyMode ?? "server",
+        shares_required: input.keyMode === "committee" ? input.sharesRequired ?? null : null,
       })
       .where("id", "=", pollId)
       .execute();
@@ -311,6 +381,7 @@ export async function pollFormOptions({ unitId }: { unitId: number }) {
     ward,
     positions: positions.map(({ sort_order: _, ...p }) => p),
     groups,
+    countingMembers: (await listCountingMembers({ unitId })).map((u) => ({ id: u.id, full_name: u.full_name })),
   };
 }
 
@@ -331,6 +402,8 @@ export async function getPollDetails({ pollId }: { pollId: number }) {
       "polls.status",
       "polls.rules",
       "polls.required_confirmations",
+      "polls.key_mode",
+      "polls.shares_required",
       "polls.scheduled_open_at",
       "polls.scheduled_close_at",
       "polls.summoned",
@@ -355,7 +428,7 @@ export type PollDetails = NonNullable<Awaited<ReturnType<typeof getPollDetails>>
 export async function listCommittee({ pollId }: { pollId: number }) {
   return db
     .selectFrom("poll_committee_members")
-    .select(["full_name", "role"])
+    .select(["full_name", "role", "user_id"])
     .where("poll_id", "=", pollId)
     .orderBy("sort_order")
     .execute();

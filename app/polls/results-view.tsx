@@ -10,6 +10,7 @@ import { formatCount, formatPercent, percent } from "~/results/rules";
 import { TallyBars } from "~/results/TallyBars";
 import type { BreakdownCell, BreakdownColumn, PollTally } from "~/results/tally";
 import { shortHash } from "./polls.schema";
+import type { KeySummary } from "./key-shares.server";
 
 export interface ConfirmationView {
   user_id: number;
@@ -255,5 +256,18 @@ export function ConfirmTallyForm({ hash, formError }: { hash: string; formError?
         </button>
       </Form>
     </section>
+  );
+}
+
+/** Who held the poll's key: the server, or the counting committee with k of its n shares needed to count. */
+export function KeyModeLine({ keys }: { keys: Pick<KeySummary, "keyMode" | "required" | "holders"> }) {
+  const t = useT();
+  return (
+    <p className="muted">
+      {t("polls.keyMode.label")}:{" "}
+      {keys.keyMode === "committee"
+        ? t("polls.keyMode.shownCommittee", { k: keys.required ?? 0, n: keys.holders })
+        : t("polls.keyMode.shownServer")}
+    </p>
   );
 }

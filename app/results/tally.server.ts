@@ -22,10 +22,12 @@ import {
 export async function computeTally({ pollId }: { pollId: number }): Promise<PollTally | null> {
   const poll = await db
     .selectFrom("polls")
-    .select(["id", "kind", "rules", "status"])
+    .select(["id", "kind", "rules", "status", "counted_at"])
     .where("id", "=", pollId)
     .executeTakeFirst();
   if (!poll || poll.status === "draft" || poll.status === "open") return null;
+  // Closed but not counted: the committee has not yet entered its key shares.
+  if (poll.status === "closed" && !poll.counted_at) return null;
   const stored = pollRules(poll.rules);
   // A k below the floor (a poll stored before it was enforced) is raised, and the tally says so.
   const rules = { ...stored, k: Math.max(MIN_K, Math.ceil(Number(stored.k) || 0)) };

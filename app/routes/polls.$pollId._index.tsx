@@ -10,7 +10,8 @@ import { useT } from "~/i18n/use-t";
 import { CredentialsSection, type IssueRefusal } from "~/polls/credential-sections";
 import { requirePollAccess, resultsPermission } from "~/polls/poll-access.server";
 import { pollAction } from "~/polls/poll-actions.server";
-import { ConfirmationsSection, LifecycleSection, PollOverview } from "~/polls/poll-sections";
+import { keySummary } from "~/polls/key-shares.server";
+import { ConfirmationsSection, KeySection, LifecycleSection, PollOverview } from "~/polls/poll-sections";
 import { pageTitle, PollStatusBadge } from "~/polls/poll-status";
 import { pollNotice } from "~/polls/polls.schema";
 import { getPollDetails, listCommittee, listPollGroups, listSubjects } from "~/polls/polls.server";
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const poll = (await getPollDetails({ pollId: found.id }))!;
   const counted = poll.status !== "draft" && poll.status !== "open";
   const canReadResults = counted && (await can(user, resultsPermission(poll.status), poll.unit_id));
-  const [subjects, groups, committee, summary, batches, confirmations, trail] = await Promise.all([
+  const [subjects, groups, committee, summary, batches, confirmations, trail, keys] = await Promise.all([
     listSubjects({ pollId: poll.id }),
     listPollGroups({ pollId: poll.id }),
     listCommittee({ pollId: poll.id }),
@@ -42,6 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listBatches({ pollId: poll.id }),
     counted ? listConfirmations({ pollId: poll.id }) : Promise.resolve([]),
     readableTrail({ user, unitId: poll.unit_id }),
+    keySummary({ pollId: poll.id, userId: user.id }),
   ]);
   const current = canReadResults && poll.status === "closed" ? await readTally({ pollId: poll.id }) : null;
   const canManage = await can(user, "poll.manage", poll.unit_id);
@@ -57,6 +59,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     trail,
     canManage,
     canRecordMeeting: canManage || (await can(user, "poll.count", poll.unit_id)),
+    canCount: await can(user, "poll.count", poll.unit_id),
+    keys: keys!,
     canReadResults,
     issueRefusal: issueRefusal(new URL(request.url)),
   };
@@ -91,6 +95,7 @@ export default function PollPage() {
       </p>
       <Notice message={pollNotice(params.get("notice"), params.get("count"))} />
       <LifecycleSection poll={poll} refused={canManage ? refused : undefined} />
+      <KeySection pollId={poll.id} keys={data.keys} canCount={data.canCount} />
       <ConfirmationsSection
         poll={poll}
         confirmations={data.confirmations}

@@ -22,7 +22,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   await requirePermission(user, resultsPermission(poll.status), poll.unit_id);
   const [result, committee] = await Promise.all([readTally({ pollId: poll.id }), listCommittee({ pollId: poll.id })]);
-  const { tally, hash } = result!;
+  // A committee-keyed poll closed but not yet counted has no tally: nothing to print until k shares are entered.
+  if (!result) {
+    throw new Response(translate(locale, "polls.keyMode.awaitingShares"), {
+      status: 409,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  const { tally, hash } = result;
   const pdf = await renderCountingMinutesPdf({
     locale,
     wardName: poll.ward_name,

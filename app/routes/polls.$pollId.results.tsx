@@ -12,7 +12,8 @@ import { pageTitle, PollStatusBadge } from "~/polls/poll-status";
 import { confirmSchema, pollNotice } from "~/polls/polls.schema";
 import { getPollDetails } from "~/polls/polls.server";
 import { confirmTally, listConfirmations, PublishError, readTally } from "~/polls/publish.server";
-import { ConfirmationsList, ConfirmTallyForm, ResultsView } from "~/polls/results-view";
+import { keySummary } from "~/polls/key-shares.server";
+import { ConfirmationsList, ConfirmTallyForm, KeyModeLine, ResultsView } from "~/polls/results-view";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, poll: found } = await requirePollAccess({ request, params, permission: "poll.read" });
@@ -24,21 +25,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     required_confirmations: details.required_confirmations,
   };
   // A confidence poll's results exist for nobody before it closes.
-  if (poll.status === "draft" || poll.status === "open") return { poll, counted: null };
+  const keys = (await keySummary({ pollId: poll.id }))!;
+  if (poll.status === "draft" || poll.status === "open") return { poll, keys, counted: null };
   await requirePermission(user, resultsPermission(poll.status), details.unit_id);
-  const result = (await readTally({ pollId: poll.id }))!;
+  const result = await readTally({ pollId: poll.id });
+  // Closed, its key still with the committee: nothing is counted until k shares are entered.
+  if (!result) return { poll, keys, counted: null };
   const confirmations = await listConfirmations({ pollId: poll.id });
   const counts = poll.status === "closed" && (await can(user, "poll.count", details.unit_id));
   const isCreator = details.created_by === user.id;
   const canConfirm =
     counts && !isCreator && !confirmations.some((c) => c.user_id === user.id && c.tally_hash === result.hash);
-  return { poll, counted: { ...result, confirmations, canConfirm, creatorNote: counts && isCreator } };
+  return { poll, keys, counted: { ...result, confirmations, canConfirm, creatorNote: counts && isCreator } };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, poll } = await requirePollAccess({ request, params, permission: "poll.count" });
   const formData = await request.formData();
   if (formData.get("intent") !== "confirm") throw new Response("Bad Request", { status: 400 });
+  if ((await keySummary({ pollId: poll.id }))?.awaitingShares) {
+    return data({ formError: "polls.keyMode.awaitingShares" as Message }, { status: 409 });
+  }
   const parsed = parseForm(confirmSchema, formData);
   if (!parsed.ok) return data({ formError: "polls.confirm.stale" as Message }, { status: 400 });
   try {
@@ -59,7 +66,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PollResults() {
-  const { poll, counted } = useLoaderData<typeof loader>();
+  const { poll, keys, counted } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -73,8 +80,9 @@ export default function PollResults() {
         <PollStatusBadge status={poll.status} />
       </p>
       <Notice message={pollNotice(params.get("notice"))} />
+      <KeyModeLine keys={keys} />
       {counted === null ? (
-        <p className="card">{t("polls.results.notYet")}</p>
+        <p className="card">{keys.awaitingShares ? t("polls.keyMode.awaitingShares") : t("polls.results.notYet")}</p>
       ) : (
         <>
           {counted.canConfirm || actionData?.formError ? (

@@ -3,8 +3,10 @@
 import type { Migration } from "kysely/migration";
 import * as createFoundation from "./20261128T220000_create_foundation";
 import * as createPolls from "./20261128T230000_create_polls";
+import * as addCommitteeKeyShares from "./20261128T235000_add_committee_key_shares";
 
 export const migrations: Record<string, Migration> = {
   "20261128T220000_create_foundation": createFoundation,
   "20261128T230000_create_polls": createPolls,
+  "20261128T235000_add_committee_key_shares": addCommitteeKeyShares,
 };

@@ -18,6 +18,7 @@ const STATE_MESSAGES: Record<PollStateError["reason"], string> = {
   wrongState: "Cuộc lấy phiếu không ở trạng thái cho phép thao tác này",
   noSubjects: "Cuộc lấy phiếu chưa có người được lấy phiếu.",
   noGroups: "Cuộc lấy phiếu chưa có tổ dân phố tham gia.",
+  committeeIncomplete: "Ban kiểm phiếu chưa đủ thành viên có tài khoản để chia khóa.",
 };
 
 function explain(error: unknown): never {
@@ -89,7 +90,11 @@ export const pollsClose: Command = {
     const pollId = pollIdArg(positionals, this.usage);
     await withDatabase(async () => {
       const { ballotsCounted } = await closePoll({ actor: CLI_ACTOR, pollId }).catch(explain);
-      console.log(`Đã đóng cuộc lấy phiếu ${pollId} và kiểm ${ballotsCounted} phiếu.`);
+      console.log(
+        ballotsCounted === null
+          ? `Đã đóng cuộc lấy phiếu ${pollId}; phiếu sẽ được kiểm khi ban kiểm phiếu nhập đủ mảnh khóa.`
+          : `Đã đóng cuộc lấy phiếu ${pollId} và kiểm ${ballotsCounted} phiếu.`,
+      );
     });
   },
 };
