@@ -23,6 +23,7 @@ export interface PollView {
   status: PollStatus;
   rules: PollRules;
   required_confirmations: number;
+  counted_at: string | Date | null;
   scheduled_open_at: string | Date | null;
   scheduled_close_at: string | Date | null;
   created_by_name: string;
@@ -69,7 +70,7 @@ export function PollOverview({
         <dd>{poll.place}</dd>
         <dt>{t("polls.statusLabel")}</dt>
         <dd>
-          <PollStatusBadge status={poll.status} />
+          <PollStatusBadge status={poll.status} countedAt={poll.counted_at} />
         </dd>
         <dt>{t("polls.createdBy")}</dt>
         <dd>{poll.created_by_name}</dd>

@@ -11,10 +11,14 @@ const BADGE_CLASS: Record<PollStatus, string> = {
   archived: "badge poll-status poll-status--archived",
 };
 
-/** The poll's state as a badge: draft, open for voting, closed and counted, published. */
-export function PollStatusBadge({ status }: { status: PollStatus }) {
+/**
+ * The poll's state as a badge: draft, open for voting, closed and counted, published. A poll whose key the
+ * committee holds is closed before it is counted: `countedAt` tells the two apart.
+ */
+export function PollStatusBadge({ status, countedAt }: { status: PollStatus; countedAt?: Date | string | null }) {
   const t = useT();
-  return <span className={BADGE_CLASS[status]}>{t(`polls.status.${status}`)}</span>;
+  const label = status === "closed" && countedAt === null ? t("polls.status.closedUncounted") : t(`polls.status.${status}`);
+  return <span className={BADGE_CLASS[status]}>{label}</span>;
 }
 
 /** A page's <title> in the reader's language (meta functions run outside React, so without useT). */

@@ -337,6 +337,7 @@ export async function listPolls({ unitId }: { unitId: number }) {
       "polls.scheduled_close_at",
       "polls.opened_at",
       "polls.closed_at",
+      "polls.counted_at",
       "polls.published_at",
     ])
     .where((eb) => eb.or([eb("polls.unit_id", "=", unitId), eb("units.parent_id", "=", unitId)]))

@@ -91,7 +91,7 @@ export default function PollPage() {
       />
       <h1>{poll.title}</h1>
       <p className="poll-heading">
-        <PollStatusBadge status={poll.status} /> <span className="muted">{t(`polls.kind.${poll.kind}`)}</span>
+        <PollStatusBadge status={poll.status} countedAt={poll.counted_at} /> <span className="muted">{t(`polls.kind.${poll.kind}`)}</span>
       </p>
       <Notice message={pollNotice(params.get("notice"), params.get("count"))} />
       <LifecycleSection poll={poll} refused={canManage ? refused : undefined} />

@@ -23,6 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     title: details.title,
     status: details.status,
     required_confirmations: details.required_confirmations,
+    counted_at: details.counted_at,
   };
   // A confidence poll's results exist for nobody before it closes.
   const keys = (await keySummary({ pollId: poll.id }))!;
@@ -77,7 +78,7 @@ export default function PollResults() {
       </nav>
       <h1>{t("polls.results.titleOf", { title: poll.title })}</h1>
       <p className="poll-heading">
-        <PollStatusBadge status={poll.status} />
+        <PollStatusBadge status={poll.status} countedAt={poll.counted_at} />
       </p>
       <Notice message={pollNotice(params.get("notice"))} />
       <KeyModeLine keys={keys} />

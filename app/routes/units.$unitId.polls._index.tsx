@@ -66,7 +66,7 @@ export default function UnitPolls() {
                     : t("polls.createdAt", { time: formatDateTime(locale, poll.created_at) })}
                 </div>
               </div>
-              <PollStatusBadge status={poll.status} />
+              <PollStatusBadge status={poll.status} countedAt={poll.counted_at} />
             </li>
           ))}
         </ul>
