@@ -3,7 +3,7 @@
 // once with `openDatabase`; application code imports `db`.
 import path from "node:path";
 import type net from "node:net";
-import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "../db/schema";
 import {
@@ -107,4 +107,15 @@ function isGetter(object: object, property: string | symbol): boolean {
     if (descriptor) return typeof descriptor.get === "function";
   }
   return false;
+}
+
+/** What /healthz reports: whether the database answers a query, and how fast. */
+export async function databaseHealth(): Promise<{ ok: true; mode: DatabaseMode; latencyMs: number } | { ok: false }> {
+  const started = Date.now();
+  try {
+    await sql`select 1`.execute(db);
+    return { ok: true, mode: currentDatabase().mode, latencyMs: Date.now() - started };
+  } catch {
+    return { ok: false };
+  }
 }

@@ -17,7 +17,8 @@ export type CastResult =
   | { status: "closed"; pollId: number }
   | { status: "invalid_answers"; pollId: number };
 
-const RECEIPT_LENGTH = 12;
+/** Characters in a receipt, printed in groups of four. */
+export const RECEIPT_LENGTH = 12;
 
 export function generateReceipt(): string {
   let receipt = "";

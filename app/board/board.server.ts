@@ -3,13 +3,13 @@
 // receipt is among them. No residential group, no credential hash, no time of casting ever reaches this page.
 import { sql } from "kysely";
 import { db } from "~/db.server";
-import { CODE_ALPHABET } from "~/credentials/code";
+import { RECEIPT_LENGTH } from "~/ballots/cast.server";
+import { readTyped } from "~/credentials/code";
 import { idParam, notFound } from "~/polls/poll-access.server";
 import type { Denominator, Level, PollKind, PollTally, SubjectTally } from "~/results/tally";
 import { getUnit, wardOf } from "~/units/units.server";
 
 export const RECEIPTS_PER_PAGE = 200;
-const RECEIPT_LENGTH = 12;
 
 /** How long a shared cache or a browser may keep the board: the figures are frozen, the page is not personal. */
 const CACHE_SECONDS = 60;
@@ -150,15 +150,8 @@ export async function listReceipts({ pollId, page: requested }: { pollId: number
  * hyphens anywhere, accents a Vietnamese keyboard added removed. Null when it cannot be a receipt.
  */
 export function normalizeReceipt(input: string): string | null {
-  const stripped = input
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[đĐ]/g, "D")
-    .toUpperCase()
-    .replace(/[\s\-_.·–—]/g, "");
-  if (stripped.length !== RECEIPT_LENGTH) return null;
-  for (const ch of stripped) if (!CODE_ALPHABET.includes(ch)) return null;
-  return stripped.match(/.{4}/g)!.join("-");
+  const stripped = readTyped(input, RECEIPT_LENGTH);
+  return stripped ? stripped.match(/.{4}/g)!.join("-") : null;
 }
 
 export type ReceiptCheck =

@@ -23,13 +23,21 @@ export function formatCode(code: string): string {
  * keyboard added removed ("đ" → "D" is then refused as not in the alphabet). Null when it cannot be a code.
  */
 export function normalizeCode(input: string): string | null {
+  return readTyped(input, CODE_LENGTH);
+}
+
+/**
+ * Reads `length` characters of the code alphabet out of what someone typed: upper case, without spaces, hyphens or
+ * any mark a keyboard added. Null when it cannot be that. Shared by credential codes and receipts.
+ */
+export function readTyped(input: string, length: number): string | null {
   const stripped = input
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
     .replace(/[đĐ]/g, "D")
     .toUpperCase()
     .replace(/[\s\-_.·–—]/g, "");
-  if (stripped.length !== CODE_LENGTH) return null;
+  if (stripped.length !== length) return null;
   for (const ch of stripped) if (!CODE_ALPHABET.includes(ch)) return null;
   return stripped;
 }

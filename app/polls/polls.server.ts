@@ -200,6 +200,21 @@ async function insertPollParts(
   }
 }
 
+/** The poll's own settings as columns, the same for a new draft and an edited one. */
+function pollColumns(input: Omit<NewPollInput, "unitId">) {
+  return {
+    kind: input.kind,
+    title: input.title,
+    place: input.place,
+    rules: JSON.stringify({ ...DEFAULT_RULES, ...input.rules }),
+    required_confirmations: input.requiredConfirmations ?? 2,
+    scheduled_open_at: input.scheduledOpenAt ?? null,
+    scheduled_close_at: input.scheduledCloseAt ?? null,
+    key_mode: input.keyMode ?? "server",
+    shares_required: input.keyMode === "committee" ? (input.sharesRequired ?? null) : null,
+  };
+}
+
 /**
  * Creates a draft poll run by a ward or one of its residential groups. Subjects are snapshotted from current
  * positions of the ward's cadres (name, title and unit as they are today); the groups taking part must lie in the
@@ -212,19 +227,7 @@ export async function createPoll({ actor, input }: { actor: AuditActor & { userI
     await checkKeyMode(tx, input);
     const poll = await tx
       .insertInto("polls")
-      .values({
-        unit_id: input.unitId,
-        kind: input.kind,
-        title: input.title,
-        place: input.place,
-        rules: JSON.stringify({ ...DEFAULT_RULES, ...input.rules }),
-        required_confirmations: input.requiredConfirmations ?? 2,
-        scheduled_open_at: input.scheduledOpenAt ?? null,
-        scheduled_close_at: input.scheduledCloseAt ?? null,
-        key_mode: input.keyMode ?? "server",
-        shares_required: input.keyMode === "committee" ? input.sharesRequired ?? null : null,
-        created_by: actor.userId,
-      })
+      .values({ unit_id: input.unitId, ...pollColumns(input), created_by: actor.userId })
       .returning("id")
       .executeTakeFirstOrThrow();
     await insertPollParts(tx, poll.id, { positions, groupIds, committee: input.committee });
@@ -291,17 +294,7 @@ export async function updateDraftPoll({
     }
     await tx
       .updateTable("polls")
-      .set({
-        kind: input.kind,
-        title: input.title,
-        place: input.place,
-        rules: JSON.stringify({ ...DEFAULT_RULES, ...input.rules }),
-        required_confirmations: input.requiredConfirmations ?? 2,
-        scheduled_open_at: input.scheduledOpenAt ?? null,
-        scheduled_close_at: input.scheduledCloseAt ?? null,
-        key_mode: input.keyMode ?? "server",
-        shares_required: input.keyMode === "committee" ? input.sharesRequired ?? null : null,
-      })
+      .set(pollColumns(input))
       .where("id", "=", pollId)
       .execute();
     await tx.deleteFrom("poll_subjects").where("poll_id", "=", pollId).execute();
@@ -319,6 +312,28 @@ export async function updateDraftPoll({
 }
 
 const collator = new Intl.Collator("vi", { numeric: true, sensitivity: "base" });
+
+/** Every poll of every unit with the residential groups taking part, oldest first (the command line's list). */
+export async function listAllPolls() {
+  const polls = await db
+    .selectFrom("polls")
+    .innerJoin("units", "units.id", "polls.unit_id")
+    .select([
+      "polls.id",
+      "polls.title",
+      "polls.kind",
+      "polls.status",
+      "polls.unit_id",
+      "units.name as unit_name",
+      "polls.opened_at",
+      "polls.closed_at",
+      "polls.published_at",
+    ])
+    .orderBy("polls.id")
+    .execute();
+  const groups = await db.selectFrom("poll_groups").select(["poll_id", "unit_id"]).execute();
+  return polls.map((p) => ({ ...p, group_ids: groups.filter((g) => g.poll_id === p.id).map((g) => g.unit_id) }));
+}
 
 /** The polls run by a unit and, for a ward, by its residential groups, newest first. */
 export async function listPolls({ unitId }: { unitId: number }) {

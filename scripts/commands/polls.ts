@@ -1,4 +1,4 @@
-import { db } from "../../app/db.server";
+import { getPoll, listAllPolls } from "../../app/polls/polls.server";
 import { closePoll, openPoll, PollStateError } from "../../app/polls/lifecycle.server";
 import { readTally } from "../../app/polls/publish.server";
 import { CliError, printJson, withDatabase, type Command } from "../cli";
@@ -35,23 +35,7 @@ export const pollsList: Command = {
   options: { json: { type: "boolean" } },
   async run({ values }) {
     await withDatabase(async () => {
-      const polls = await db
-        .selectFrom("polls")
-        .innerJoin("units", "units.id", "polls.unit_id")
-        .select([
-          "polls.id",
-          "polls.title",
-          "polls.kind",
-          "polls.status",
-          "polls.unit_id",
-          "units.name as unit_name",
-          "polls.opened_at",
-          "polls.closed_at",
-          "polls.published_at",
-        ])
-        .orderBy("polls.id")
-        .execute();
-      const groups = await db.selectFrom("poll_groups").select(["poll_id", "unit_id"]).execute();
+      const polls = await listAllPolls();
       const rows = polls.map((p) => ({
         id: p.id,
         title: p.title,
@@ -59,7 +43,7 @@ export const pollsList: Command = {
         status: p.status,
         unitId: p.unit_id,
         unitName: p.unit_name,
-        groupIds: groups.filter((g) => g.poll_id === p.id).map((g) => g.unit_id),
+        groupIds: p.group_ids,
         openedAt: p.opened_at,
         closedAt: p.closed_at,
         publishedAt: p.published_at,
@@ -106,8 +90,7 @@ export const pollsTally: Command = {
   async run({ positionals, values }) {
     const pollId = pollIdArg(positionals, this.usage);
     await withDatabase(async () => {
-      const exists = await db.selectFrom("polls").select("id").where("id", "=", pollId).executeTakeFirst();
-      if (!exists) throw new CliError("Không tìm thấy cuộc lấy phiếu này.");
+      if (!(await getPoll({ pollId }))) throw new CliError("Không tìm thấy cuộc lấy phiếu này.");
       const result = await readTally({ pollId });
       if (!result) throw new CliError("Chưa có kết quả: cuộc lấy phiếu chưa đóng.");
       if (values.json) return printJson({ ...result.tally, tallyHash: result.hash, frozen: result.frozen });
