@@ -3,6 +3,7 @@ import type { EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { withoutNulBytes } from "./html-stream.server";
 import { logger } from "./logger.server";
 
 const ABORT_DELAY = 5_000;
@@ -21,9 +22,11 @@ export default function handleRequest(
       {
         onAllReady() {
           const body = new PassThrough();
+          const clean = withoutNulBytes();
+          body.on("error", (error) => clean.destroy(error));
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(
-            new Response(createReadableStreamFromReadable(body), {
+            new Response(createReadableStreamFromReadable(body.pipe(clean)), {
               headers: responseHeaders,
               status: failed ? 500 : responseStatusCode,
             }),
