@@ -208,6 +208,41 @@ export interface PollConfirmationsTable {
   confirmed_at: GeneratedTimestamp;
 }
 
+export interface PaperTalliesTable {
+  id: Generated<number>;
+  poll_id: number;
+  /** Null: the whole meeting rather than one residential group. */
+  group_id: number | null;
+  summoned: number;
+  present: number;
+  ballots_issued: number;
+  ballots_collected: number;
+  ballots_valid: number;
+  ballots_invalid: number;
+  version: ColumnType<number, number | undefined, number>;
+  entered_by: number;
+  entered_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  confirmed_by: number | null;
+  confirmed_at: NullableTimestamp;
+}
+
+export interface PaperTallySubjectsTable {
+  paper_tally_id: number;
+  subject_id: number;
+  /** counts[i]: ballots marking level i + 1 of the poll for the subject. */
+  counts: number[];
+  invalid: number;
+}
+
+export interface PollWarningAcksTable {
+  poll_id: number;
+  warning_id: string;
+  fingerprint: string;
+  reason: string;
+  acknowledged_by: number;
+  acknowledged_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -230,6 +265,9 @@ export interface Database {
   counted_ballots: CountedBallotsTable;
   poll_confirmations: PollConfirmationsTable;
   poll_key_shares: PollKeySharesTable;
+  paper_tallies: PaperTalliesTable;
+  paper_tally_subjects: PaperTallySubjectsTable;
+  poll_warning_acks: PollWarningAcksTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

@@ -140,6 +140,19 @@ export function describeAuditEntry(
     case "poll.meeting":
       Object.assign(params, { summoned: d.summoned ?? "—", present: d.present ?? "—" });
       break;
+    case "paper.enter":
+    case "paper.change":
+    case "paper.confirm": {
+      const figures = record(d.figures);
+      Object.assign(params, {
+        scope: d.groupId === null || d.groupId === undefined ? t("paper.meeting") : unit(d.groupId),
+        present: text(figures.present),
+        summoned: text(figures.summoned),
+        collected: text(figures.collected),
+        valid: text(figures.valid),
+      });
+      break;
+    }
     case "credentials.void_unhanded":
       key += d.batchId !== undefined && d.batchId !== null ? ".batch" : ".group";
       params.group = unit(d.groupId);

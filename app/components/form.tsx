@@ -5,7 +5,7 @@ import { useForm, type FieldValues } from "react-hook-form";
 import type { z } from "zod";
 import { useT } from "~/i18n/use-t";
 import type { Message } from "~/i18n/i18n";
-import { issuesToErrors, type FieldErrors } from "./forms";
+import { issuesToErrors, readIssueMessage, type FieldErrors } from "./forms";
 
 /**
  * Client-side validation with the server's own zod schema. Inputs stay plain named inputs, so the form posts
@@ -25,7 +25,7 @@ export function useValidatedForm<S extends z.ZodType>(
 
   function errorFor(name: string): Message | undefined {
     const client = form.formState.errors[name]?.message;
-    if (typeof client === "string" && client) return client as Message;
+    if (typeof client === "string" && client) return readIssueMessage(client) ?? "errors.invalid";
     return serverErrors?.[name];
   }
 

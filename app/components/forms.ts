@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Message } from "~/i18n/i18n";
+import type { Message, MessageKey, MessageParams } from "~/i18n/i18n";
 
 export type FieldErrors = Record<string, Message>;
 
@@ -37,8 +37,33 @@ export function issuesToErrors(issues: z.core.$ZodIssue[]): FieldErrors {
   return errors;
 }
 
+/**
+ * A refusal that quotes figures ("41, not 40"): zod carries one string per issue, so the key and its parameters
+ * travel as JSON, read back by issuesToErrors on the server and by readIssueMessage in the browser.
+ */
+export function issueMessage(key: MessageKey, params: MessageParams): string {
+  return JSON.stringify({ key, params });
+}
+
+/** An issue's message as a catalog message: a key, or a key with parameters (see issueMessage). */
+export function readIssueMessage(text: string): Message | null {
+  if (text.startsWith("{")) {
+    try {
+      const parsed = JSON.parse(text) as { key?: unknown; params?: unknown };
+      if (typeof parsed.key === "string" && parsed.params && typeof parsed.params === "object") {
+        return { key: parsed.key as MessageKey, params: parsed.params as MessageParams };
+      }
+    } catch {
+      return null;
+    }
+    return null;
+  }
+  return text.includes(".") && !text.includes(" ") ? (text as Message) : null;
+}
+
 function toMessage(issue: z.core.$ZodIssue): Message {
   const key = issue.message;
+  if (key.startsWith("{")) return readIssueMessage(key) ?? "errors.invalid";
   if (issue.code === "too_big" && key === "errors.tooLong") {
     return { key: "errors.tooLong", params: { max: Number(issue.maximum) } };
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { sql, type Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { db } from "~/db.server";
 import { wardOf } from "~/units/units.server";
 import { appendAudit, type AuditActor } from "~/audit/audit.server";
@@ -81,7 +81,7 @@ export async function issueBatch({
 }
 
 /** Issued / handed out / used / voided per residential group of a poll. */
-export async function credentialSummary({ pollId }: { pollId: number }) {
+export async function credentialSummary({ pollId }: { pollId: number }, executor: Kysely<Database> = db) {
   const rows = await sql<{
     group_id: number;
     name: string;
@@ -101,7 +101,7 @@ export async function credentialSummary({ pollId }: { pollId: number }) {
            and not exists (select 1 from credential_uses cu where cu.code_hash = c.code_hash)) as voided
     from poll_groups g join units u on u.id = g.unit_id
     where g.poll_id = ${pollId}
-    order by lower(u.name)`.execute(db);
+    order by lower(u.name)`.execute(executor);
   return rows.rows.map((r) => ({
     groupId: r.group_id,
     name: r.name,

@@ -8,6 +8,7 @@ import cadres from "./messages/cadres";
 import common from "./messages/common";
 import credentials from "./messages/credentials";
 import imports from "./messages/imports";
+import paper from "./messages/paper";
 import polls from "./messages/polls";
 import results from "./messages/results";
 import units from "./messages/units";
@@ -27,6 +28,7 @@ const catalogs = [
   polls,
   audit,
   board,
+  paper,
 ] as const;
 
 type Catalog = typeof common.vi &
@@ -40,7 +42,8 @@ type Catalog = typeof common.vi &
   typeof ballots.vi &
   typeof polls.vi &
   typeof audit.vi &
-  typeof board.vi;
+  typeof board.vi &
+  typeof paper.vi;
 export type MessageKey = keyof Catalog & string;
 export type MessageParams = Record<string, string | number>;
 /** A message to show: a key, or a key with its parameters. */

@@ -2,7 +2,7 @@
 // residential group (or anything above it) manages that group's polls, and nobody reaches another ward's.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { Permission } from "~/auth/permissions";
-import { requirePermission } from "~/auth/permissions.server";
+import { can, requirePermission } from "~/auth/permissions.server";
 import { requireUser, type SessionUser } from "~/auth/session.server";
 import { db } from "~/db.server";
 import type { PollStatus } from "../../db/schema";
@@ -55,4 +55,21 @@ export function resultsPermission(status: PollStatus): Permission {
 
 export function actorOf(user: SessionUser) {
   return { userId: user.id, label: user.username };
+}
+
+/**
+ * The meeting's records (attendance, complaints, paper tallies) are kept by the unit's officers or its counting
+ * committee: the poll of the URL once the user holds either, 403 otherwise.
+ */
+export async function requireMeetingAccess({
+  request,
+  params,
+}: {
+  request: Request;
+  params: LoaderFunctionArgs["params"];
+}) {
+  const { user, poll } = await requirePollAccess({ request, params, permission: "poll.read" });
+  const allowed = (await can(user, "poll.manage", poll.unit_id)) || (await can(user, "poll.count", poll.unit_id));
+  if (!allowed) throw new Response("Forbidden", { status: 403 });
+  return { user, poll };
 }

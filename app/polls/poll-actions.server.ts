@@ -38,6 +38,11 @@ export function lifecycleMessage(error: PollStateError, transition: Transition):
 
 /** Why publishing was refused: the wrong state, too few confirmations, or confirmations of an older tally. */
 async function publishMessage(error: PublishError, pollId: number, required: number): Promise<Message> {
+  if (error.reason === "unresolvedWarnings") {
+    const current = await readTally({ pollId });
+    const count = current?.tally.warnings?.filter((w) => !w.acknowledgement).length ?? 0;
+    return { key: "paper.warnings.blockPublish", params: { count } };
+  }
   if (error.reason !== "notEnoughConfirmations") {
     return error.reason === "wrongState" ? "polls.lifecycle.wrongState.publish" : "error.409";
   }

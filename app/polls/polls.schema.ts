@@ -403,6 +403,7 @@ export const POLL_NOTICES = {
   meetingSaved: "polls.notice.meetingSaved",
   closedAwaitingShares: "polls.notice.closedAwaitingShares",
   counted: "polls.notice.counted",
+  acknowledged: "paper.warnings.saved",
 } as const;
 
 export function pollNotice(value: string | null, count?: string | null) {

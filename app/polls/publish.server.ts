@@ -14,7 +14,8 @@ export class PublishError extends Error {
       | "creatorCannotConfirm"
       | "alreadyConfirmed"
       | "staleTally"
-      | "notEnoughConfirmations",
+      | "notEnoughConfirmations"
+      | "unresolvedWarnings",
   ) {
     super(reason);
   }
@@ -43,11 +44,12 @@ export async function confirmTally({
   pollId: number;
   shownHash: string;
 }) {
-  const currentHash = await currentTallyHash(pollId);
   await db.transaction().execute(async (tx) => {
     await lockPollExclusive(tx, pollId);
     const poll = await tx.selectFrom("polls").select(["status", "created_by", "unit_id"]).where("id", "=", pollId).executeTakeFirst();
     if (!poll) throw new PublishError("notFound");
+    const tally = poll.status === "closed" ? await computeTally({ pollId }, tx) : null;
+    const currentHash = tally ? tallyHash(tally) : null;
     if (poll.status !== "closed" || currentHash === null) throw new PublishError("wrongState");
     if (poll.created_by === actor.userId) throw new PublishError("creatorCannotConfirm");
     if (currentHash !== shownHash) throw new PublishError("staleTally");
@@ -69,15 +71,11 @@ export async function confirmTally({
 }
 
 /**
- * Publishes once enough confirmations match the current tally; freezes that tally.
- *
- * The tally is computed before the transaction: computeTally reads through the shared `db`, which on the embedded
- * database is the one connection the transaction would be holding (computing inside would wait for itself). What
- * is frozen is still exactly a tally that the required members confirmed, because the confirmations are counted
- * against its hash under the lock.
+ * Publishes once enough confirmations match the current tally and every reconciliation warning is acknowledged;
+ * freezes that tally. It is computed inside the transaction, under the poll's lock, so that no paper entry or
+ * acknowledgement can change between the check and the freeze.
  */
 export async function publishPoll({ actor, pollId }: { actor: AuditActor; pollId: number }) {
-  const tally = await computeTally({ pollId });
   return db.transaction().execute(async (tx) => {
     await lockPollExclusive(tx, pollId);
     const poll = await tx
@@ -87,7 +85,9 @@ export async function publishPoll({ actor, pollId }: { actor: AuditActor; pollId
       .forUpdate()
       .executeTakeFirst();
     if (!poll) throw new PublishError("notFound");
-    if (poll.status !== "closed" || !tally) throw new PublishError("wrongState");
+    const tally = poll.status === "closed" ? await computeTally({ pollId }, tx) : null;
+    if (!tally) throw new PublishError("wrongState");
+    if (tally.warnings?.some((w) => !w.acknowledgement)) throw new PublishError("unresolvedWarnings");
     const hash = tallyHash(tally);
     const valid = await tx
       .selectFrom("poll_confirmations")
@@ -104,12 +104,6 @@ export async function publishPoll({ actor, pollId }: { actor: AuditActor; pollId
     await appendAudit(tx, { actor, unitId: poll.unit_id, action: "poll.publish", details: { pollId, tallyHash: hash } });
     return { tallyHash: hash };
   });
-}
-
-/** The hash of the tally as it stands, computed outside any transaction (see publishPoll); null before close. */
-async function currentTallyHash(pollId: number): Promise<string | null> {
-  const tally = await computeTally({ pollId });
-  return tally ? tallyHash(tally) : null;
 }
 
 /** The tally pages show: frozen once published, computed live while closed, none before. */

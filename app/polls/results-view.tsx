@@ -61,6 +61,14 @@ function SlipsAndTurnout({ tally }: { tally: PollTally }) {
     ["polls.credentials.voided", tally.slips.voided],
     ["polls.results.collected", tally.ballots.collected],
   ];
+  const channels = tally.ballots.byChannel;
+  if (channels) {
+    figures.push(
+      ["paper.results.channel.online", channels.online.collected],
+      ["paper.results.channel.paper", channels.paper.collected],
+      ["paper.field.invalid", channels.paper.invalid]
+    );
+  }
   return (
     <section className="card" aria-labelledby="slips-title">
       <h2 id="slips-title">{t("polls.results.slipsTitle")}</h2>
@@ -84,6 +92,10 @@ function Groups({ tally }: { tally: PollTally }) {
   const t = useT();
   const locale = useLocale();
   const k = tally.rules.k;
+  // Paper columns once a group has confirmed paper figures (the whole meeting's are not split by group).
+  const withPaper = tally.groups.some((g) => g.totalCollected !== undefined);
+  const paperOf = (unitId: number) =>
+    (tally.paper ?? []).filter((e) => e.unitId === unitId && e.confirmed).reduce((sum, e) => sum + e.collected, 0);
   return (
     <section className="card" aria-labelledby="groups-title">
       <h2 id="groups-title">{t("polls.results.groupsTitle")}</h2>
@@ -97,6 +109,8 @@ function Groups({ tally }: { tally: PollTally }) {
               <th>{t("polls.credentials.handedOut")}</th>
               <th>{t("polls.results.collected")}</th>
               <th>{t("polls.results.turnout")}</th>
+              {withPaper ? <th>{t("paper.results.groupPaper")}</th> : null}
+              {withPaper ? <th>{t("paper.results.groupTotal")}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -115,6 +129,14 @@ function Groups({ tally }: { tally: PollTally }) {
                     ? "—"
                     : formatPercent(locale, percent(g.ballotsCollected, g.slipsHandedOut))}
                 </td>
+                {withPaper ? <td>{formatCount(locale, paperOf(g.unitId))}</td> : null}
+                {withPaper ? (
+                  <td>
+                    {g.totalCollected === null || g.totalCollected === undefined
+                      ? t("results.belowK", { k })
+                      : formatCount(locale, g.totalCollected)}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -171,6 +193,112 @@ function SubjectsByGroup({ tally }: { tally: PollTally }) {
   );
 }
 
+/** Each subject's counts online, on paper and in all (present once the tally has confirmed paper entries). */
+function Channels({ tally }: { tally: PollTally }) {
+  const t = useT();
+  const locale = useLocale();
+  const subjects = tally.subjects.filter((s) => s.byChannel);
+  if (subjects.length === 0) return null;
+  const columns: BreakdownColumn[] = [...tally.levels, "invalid"];
+  const cell = (counts: { counts: Partial<Record<string, number>>; invalid: number }, column: BreakdownColumn) =>
+    formatCount(locale, column === "invalid" ? counts.invalid : counts.counts[column] ?? 0);
+  return (
+    <section className="card" aria-labelledby="channels-title">
+      <h2 id="channels-title">{t("paper.results.channelsTitle")}</h2>
+      {subjects.map((subject, index) => (
+        <div key={subject.subjectId}>
+          <h3 id={`channels-${subject.subjectId}`}>
+            {t("paper.results.channelOf", { index: index + 1, name: subject.fullName, title: subject.title })}
+          </h3>
+          <div className="table-wrap">
+            <table aria-labelledby={`channels-${subject.subjectId}`} className="paper-channels">
+              <thead>
+                <tr>
+                  <th />
+                  {columns.map((column) => (
+                    <th key={column}>{t(`results.level.${column}`)}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  <th scope="row">{t("paper.results.channel.online")}</th>
+                  {columns.map((column) => (
+                    <td key={column}>{cell(subject.byChannel!.online, column)}</td>
+                  ))}
+                </tr>
+                <tr>
+                  <th scope="row">{t("paper.results.channel.paper")}</th>
+                  {columns.map((column) => (
+                    <td key={column}>{cell(subject.byChannel!.paper, column)}</td>
+                  ))}
+                </tr>
+                <tr>
+                  <th scope="row">{t("paper.results.channel.total")}</th>
+                  {columns.map((column) => (
+                    <td key={column}>
+                      <strong>{cell(subject, column)}</strong>
+                    </td>
+                  ))}
+                </tr>
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+/** The paper entries: each meeting's attendance and ballots, and whether it is confirmed (and so counted). */
+function PaperEntries({ tally }: { tally: PollTally }) {
+  const t = useT();
+  const locale = useLocale();
+  if (!tally.paper || tally.paper.length === 0) return null;
+  const n = (value: number) => formatCount(locale, value);
+  return (
+    <section className="card" aria-labelledby="paper-entries-title">
+      <h2 id="paper-entries-title">{t("paper.results.entriesTitle")}</h2>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t("paper.col.scope")}</th>
+              <th>{t("paper.col.summoned")}</th>
+              <th>{t("paper.col.present")}</th>
+              <th>{t("paper.results.quorum")}</th>
+              <th>{t("paper.col.issued")}</th>
+              <th>{t("paper.col.collected")}</th>
+              <th>{t("paper.col.valid")}</th>
+              <th>{t("paper.col.invalid")}</th>
+              <th>{t("paper.col.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tally.paper.map((e) => (
+              <tr key={e.unitId ?? "meeting"}>
+                <td>{e.unitId === null ? t("paper.meeting") : e.name}</td>
+                <td>{n(e.summoned)}</td>
+                <td>{n(e.present)}</td>
+                <td>
+                  {e.quorumMet === null
+                    ? "—"
+                    : t(e.quorumMet ? "paper.results.quorumYes" : "paper.results.quorumNo")}
+                </td>
+                <td>{n(e.issued)}</td>
+                <td>{n(e.collected)}</td>
+                <td>{n(e.valid)}</td>
+                <td>{n(e.invalid)}</td>
+                <td>{t(e.confirmed ? "paper.results.confirmedYes" : "paper.results.confirmedNo")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 export function ResultsView({ tally, frozen }: { tally: PollTally; frozen: boolean }) {
   const t = useT();
   const locale = useLocale();
@@ -195,6 +323,8 @@ export function ResultsView({ tally, frozen }: { tally: PollTally; frozen: boole
           <TallyBars key={subject.subjectId} subject={subject} levels={tally.levels} locale={locale} rules={rules} />
         ))}
       </section>
+      <Channels tally={tally} />
+      <PaperEntries tally={tally} />
       <Groups tally={tally} />
       <SubjectsByGroup tally={tally} />
     </>

@@ -137,7 +137,8 @@ export interface SubjectCounts {
 export function subjectTally(
   kind: PollKind,
   subject: SubjectCounts,
-  totals: { collected: number; issued: number },
+  /** `invalidBallots`: paper ballots invalid as a whole, collected but valid for no subject. */
+  totals: { collected: number; issued: number; invalidBallots?: number },
   rules: PollRules
 ): SubjectTally {
   const levels = LEVELS[kind];
@@ -145,7 +146,7 @@ export function subjectTally(
   for (const level of levels) counts[level] = subject.counts[level] ?? 0;
   const denominator = denominatorFor(rules.denominator, {
     collected: totals.collected,
-    valid: totals.collected - subject.invalid,
+    valid: totals.collected - (totals.invalidBallots ?? 0) - subject.invalid,
     issued: totals.issued,
   });
   const percentages: Partial<Record<Level, number>> = {};

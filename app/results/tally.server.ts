@@ -3,15 +3,20 @@
 // are suppressed here, in the tally itself, so that no output can show a withheld figure.
 import { createHash } from "node:crypto";
 import { canonicalJson } from "~/audit/canonical";
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { db } from "~/db.server";
+import { listPaperEntries } from "~/paper/paper.server";
+import type { Database } from "../../db/schema";
 import { credentialSummary } from "~/credentials/credentials.server";
 import { pollRules } from "~/polls/lifecycle.server";
-import { subjectTally } from "./rules";
+import { groupTotal, reconcile } from "./reconcile";
+import { quorumMet, subjectTally } from "./rules";
+import { attachAcknowledgements } from "./warnings.server";
 import { MIN_K, suppressCells, suppressTable, type TableRow } from "./suppression";
 import {
   LEVELS,
   type BreakdownColumn,
+  type ChannelCounts,
   type GroupTally,
   type Level,
   type PollTally,
@@ -19,8 +24,15 @@ import {
   type SubjectTally,
 } from "./tally";
 
-export async function computeTally({ pollId }: { pollId: number }): Promise<PollTally | null> {
-  const poll = await db
+/**
+ * `executor`: the shared `db`, or a transaction that holds the poll's lock (publishing freezes exactly the tally it
+ * computes under the lock, so no paper entry can change in between).
+ */
+export async function computeTally(
+  { pollId }: { pollId: number },
+  executor: Kysely<Database> = db
+): Promise<PollTally | null> {
+  const poll = await executor
     .selectFrom("polls")
     .select(["id", "kind", "rules", "status", "counted_at"])
     .where("id", "=", pollId)
@@ -33,8 +45,8 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
   const rules = { ...stored, k: Math.max(MIN_K, Math.ceil(Number(stored.k) || 0)) };
   const levels = LEVELS[poll.kind];
 
-  const [subjects, answerCounts, totals, groups, groupAnswers] = await Promise.all([
-    db
+  const [subjects, answerCounts, totals, groups, groupAnswers, paperEntries] = await Promise.all([
+    executor
       .selectFrom("poll_subjects")
       .select(["id", "full_name", "title", "unit_name", "sort_order"])
       .where("poll_id", "=", pollId)
@@ -45,8 +57,8 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
       select a.ord, a.level, count(*) as n
       from counted_ballots cb, unnest(cb.levels) with ordinality as a(level, ord)
       where cb.poll_id = ${pollId}
-      group by a.ord, a.level`.execute(db),
-    db
+      group by a.ord, a.level`.execute(executor),
+    executor
       .selectFrom("polls")
       .select((eb) => [
         eb
@@ -68,16 +80,17 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
       ])
       .where("id", "=", pollId)
       .executeTakeFirstOrThrow(),
-    credentialSummary({ pollId }),
+    credentialSummary({ pollId }, executor),
     // The same per group, for the ballots that carry one (groups under k lost theirs when the poll was counted).
     sql<{ group_id: number; ord: string; level: number; n: string }>`
       select cb.group_id, a.ord, a.level, count(*) as n
       from counted_ballots cb, unnest(cb.levels) with ordinality as a(level, ord)
       where cb.poll_id = ${pollId} and cb.group_id is not null
-      group by cb.group_id, a.ord, a.level`.execute(db),
+      group by cb.group_id, a.ord, a.level`.execute(executor),
+    listPaperEntries({ pollId }, executor),
   ]);
 
-  const collected = Number(totals.counted);
+  const online = Number(totals.counted);
   const slips = groups.reduce(
     (sum, g) => ({
       issued: sum.issued + g.issued,
@@ -87,34 +100,77 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
     }),
     { issued: 0, handedOut: 0, used: 0, voided: 0 }
   );
+
+  // Paper: only the entries a second counting member confirmed as they stand are counted.
+  const confirmed = paperEntries.filter((e) => e.confirmedBy !== null);
+  const paperBallots = confirmed.reduce(
+    (sum, e) => ({
+      issued: sum.issued + e.issued,
+      collected: sum.collected + e.collected,
+      valid: sum.valid + e.valid,
+      invalid: sum.invalid + e.invalid,
+    }),
+    { issued: 0, collected: 0, valid: 0, invalid: 0 }
+  );
+  const paperBySubject = new Map<number, { counts: number[]; invalid: number }>();
+  for (const entry of confirmed) {
+    for (const subject of entry.subjects) {
+      const sum = paperBySubject.get(subject.subjectId) ?? { counts: levels.map(() => 0), invalid: 0 };
+      subject.counts.forEach((n, i) => (sum.counts[i] += n));
+      sum.invalid += subject.invalid;
+      paperBySubject.set(subject.subjectId, sum);
+    }
+  }
+  const hasPaper = confirmed.length > 0;
+  const collected = online + paperBallots.collected;
+
   const byOrd = new Map<number, Map<number, number>>();
   for (const row of answerCounts.rows) {
     const ord = Number(row.ord);
     if (!byOrd.has(ord)) byOrd.set(ord, new Map());
     byOrd.get(ord)!.set(Number(row.level), Number(row.n));
   }
-  const subjectTallies = subjects.map((s, index) => {
+  const channels = subjects.map((s, index) => {
     const answers = byOrd.get(index + 1) ?? new Map<number, number>();
-    const counts = Object.fromEntries(levels.map((level, i) => [level, answers.get(i + 1) ?? 0]));
-    return subjectTally(
+    const paper = paperBySubject.get(s.id) ?? { counts: levels.map(() => 0), invalid: 0 };
+    return {
+      online: {
+        counts: Object.fromEntries(levels.map((level, i) => [level, answers.get(i + 1) ?? 0])),
+        invalid: answers.get(0) ?? 0,
+      } as ChannelCounts,
+      paper: {
+        counts: Object.fromEntries(levels.map((level, i) => [level, paper.counts[i] ?? 0])),
+        invalid: paper.invalid,
+      } as ChannelCounts,
+    };
+  });
+  const subjectTallies = subjects.map((s, index) => {
+    const { online: o, paper: p } = channels[index];
+    const tally = subjectTally(
       poll.kind,
       {
         subjectId: s.id,
         fullName: s.full_name,
         title: s.title,
         unitName: s.unit_name,
-        counts,
-        invalid: answers.get(0) ?? 0,
+        counts: Object.fromEntries(levels.map((level) => [level, (o.counts[level] ?? 0) + (p.counts[level] ?? 0)])),
+        invalid: o.invalid + p.invalid,
       },
-      { collected, issued: slips.handedOut },
+      { collected, issued: slips.handedOut + paperBallots.issued, invalidBallots: paperBallots.invalid },
       rules
     );
+    return hasPaper ? { ...tally, byChannel: channels[index] } : tally;
   });
 
-  const groupTallies = protectGroups(
+  const protectedGroups = protectGroups(
     groups.map((g) => ({ unitId: g.groupId, name: g.name, issued: g.issued, handedOut: g.handedOut, used: g.used })),
     rules.k
   );
+  const paperOfGroup = (unitId: number) =>
+    confirmed.filter((e) => e.groupId === unitId).reduce((sum, e) => sum + e.collected, 0);
+  const groupTallies: GroupTally[] = hasPaper
+    ? protectedGroups.map((g) => ({ ...g, totalCollected: groupTotal(g, paperOfGroup(g.unitId)) }))
+    : protectedGroups;
   const byGroupAndOrd = new Map<number, Map<number, Map<number, number>>>();
   for (const row of groupAnswers.rows) {
     const group = byGroupAndOrd.get(row.group_id) ?? new Map<number, Map<number, number>>();
@@ -123,11 +179,12 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
     if (!group.has(ord)) group.set(ord, new Map());
     group.get(ord)!.set(Number(row.level), Number(row.n));
   }
+  // Per group, the online channel: its column totals are the online counts (published in the ballots file).
   const subjectsWithGroups = subjectTallies.map((subject, index) => ({
     ...subject,
     byGroup: protectSubjectByGroup({
       levels,
-      subject,
+      subject: channels[index].online,
       groups: groupTallies,
       attributed: new Map(
         [...byGroupAndOrd].map(([groupId, ords]) => [groupId, ords.get(index + 1) ?? new Map<number, number>()])
@@ -136,25 +193,70 @@ export async function computeTally({ pollId }: { pollId: number }): Promise<Poll
     }),
   }));
 
+  const paper = paperEntries.map((e) => ({
+    unitId: e.groupId,
+    name: e.groupName ?? "",
+    summoned: e.summoned,
+    present: e.present,
+    quorumMet: quorumMet(e.summoned, e.present, rules.quorum),
+    issued: e.issued,
+    collected: e.collected,
+    valid: e.valid,
+    invalid: e.invalid,
+    confirmed: e.confirmedBy !== null,
+  }));
+  const warnings = await attachAcknowledgements(
+    pollId,
+    reconcile({
+      rules,
+      groups: groups.map((g, i) => ({
+        unitId: g.groupId,
+        name: g.name,
+        handedOut: g.handedOut,
+        used: g.used,
+        suppressed: protectedGroups[i].suppressed,
+      })),
+      paper,
+      onlineCollected: online,
+    }),
+    executor
+  );
+
   const receipts = Number(totals.receipts);
   const credentialsUsed = Number(totals.used);
+  const given = slips.handedOut + paperBallots.issued;
   return {
     pollId,
     kind: poll.kind,
     levels,
     rules,
     slips,
-    // Online, every ballot counted was issued by the system: valid as a ballot; blanks count per subject.
-    ballots: { collected, valid: collected, invalid: 0 },
-    turnoutPercent: slips.handedOut > 0 ? Math.round((collected / slips.handedOut) * 10000) / 100 : 0,
+    // Online, every ballot counted was issued by the system: valid as a ballot (blanks count per subject); on
+    // paper, a ballot can be invalid as a whole.
+    ballots: {
+      collected,
+      valid: online + paperBallots.valid,
+      invalid: paperBallots.invalid,
+      ...(hasPaper
+        ? {
+            byChannel: {
+              online: { collected: online, valid: online, invalid: 0 },
+              paper: { collected: paperBallots.collected, valid: paperBallots.valid, invalid: paperBallots.invalid },
+            },
+          }
+        : {}),
+    },
+    turnoutPercent: given > 0 ? Math.round((collected / given) * 10000) / 100 : 0,
     subjects: subjectsWithGroups,
     groups: groupTallies,
     invariant: {
       receipts,
       credentialsUsed,
-      ballotsCounted: collected,
-      holds: receipts === credentialsUsed && credentialsUsed === collected,
+      ballotsCounted: online,
+      holds: receipts === credentialsUsed && credentialsUsed === online,
     },
+    paper,
+    warnings,
   };
 }
 

@@ -54,6 +54,24 @@ export interface SubjectTally {
    * withheld (see suppression.ts). Absent from tallies frozen before the breakdown existed.
    */
   byGroup?: SubjectGroupRow[];
+  /**
+   * Online and paper apart, adding up to `counts` and `invalid`; present when the tally has confirmed paper entries.
+   * Online, `invalid` is the ballots left blank for the subject; on paper, the valid ballots invalid for it.
+   */
+  byChannel?: { online: ChannelCounts; paper: ChannelCounts };
+}
+
+export type Channel = "online" | "paper";
+
+export interface ChannelCounts {
+  counts: Partial<Record<Level, number>>;
+  invalid: number;
+}
+
+export interface BallotCounts {
+  collected: number;
+  valid: number;
+  invalid: number;
 }
 
 /** A breakdown column: a level, or the ballots left blank (invalid) for the subject. */
@@ -81,6 +99,47 @@ export interface GroupTally {
   ballotsCollected: number | null;
   /** Fewer than k ballots, or withheld so that such a group cannot be worked out from the total. */
   suppressed: boolean;
+  /**
+   * Online ballots plus the group's confirmed paper ballots; null where the online figure is withheld (the paper
+   * figure is published, so the total would give it away). Absent from tallies frozen before paper entries existed.
+   */
+  totalCollected?: number | null;
+}
+
+/**
+ * A paper entry as the results show it: the meeting's attendance and ballots, never its per-subject figures (those
+ * are in the subjects' paper channel, summed over the confirmed entries).
+ */
+export interface PaperEntryTally {
+  /** The residential group, or null for the whole meeting. */
+  unitId: number | null;
+  name: string;
+  summoned: number;
+  present: number;
+  /** Present reach the poll's quorum of those summoned, exactly. */
+  quorumMet: boolean | null;
+  issued: number;
+  collected: number;
+  valid: number;
+  invalid: number;
+  /** Confirmed by a second counting member, as the figures stand: only confirmed entries are counted. */
+  confirmed: boolean;
+}
+
+export type WarningKind = "onlineOverHandedOut" | "overPresent" | "quorumNotMet" | "paperUnconfirmed";
+
+/** A figure that does not reconcile, in plain words on every page; publishing waits until each is acknowledged. */
+export interface TallyWarning {
+  /** Stable while the warning stands: kind and scope ("overPresent:12", "quorumNotMet:meeting"). */
+  id: string;
+  kind: WarningKind;
+  /** The residential group, or null for the whole poll or meeting. */
+  unitId: number | null;
+  unitName: string;
+  /** The figures its message quotes; null where a figure is withheld (a group's online ballots under k). */
+  figures: Record<string, number | null>;
+  /** The written reason it was accepted for, or null while it blocks publication. */
+  acknowledgement: { reason: string; by: string; at: string } | null;
 }
 
 export interface PollTally {
@@ -89,12 +148,17 @@ export interface PollTally {
   levels: Level[];
   rules: PollRules;
   slips: { issued: number; handedOut: number; used: number; voided: number };
-  ballots: { collected: number; valid: number; invalid: number };
-  /** Ballots collected over slips handed out, 0..100. */
+  /** Both channels together; `byChannel` apart, present when there are confirmed paper entries. */
+  ballots: BallotCounts & { byChannel?: { online: BallotCounts; paper: BallotCounts } };
+  /** Ballots collected over slips handed out plus paper ballots issued, 0..100. */
   turnoutPercent: number;
   subjects: SubjectTally[];
   groups: GroupTally[];
+  /** Online: receipts = credentials used = online ballots counted. */
   invariant: { receipts: number; credentialsUsed: number; ballotsCounted: number; holds: boolean };
+  /** Every paper entry, confirmed or not (absent from tallies frozen before paper entries existed). */
+  paper?: PaperEntryTally[];
+  warnings?: TallyWarning[];
 }
 
 export interface CommitteeMember {

@@ -16,6 +16,7 @@ import { pageTitle, PollStatusBadge } from "~/polls/poll-status";
 import { pollNotice } from "~/polls/polls.schema";
 import { getPollDetails, listCommittee, listPollGroups, listSubjects } from "~/polls/polls.server";
 import { listConfirmations, readTally } from "~/polls/publish.server";
+import { listPaperEntries } from "~/paper/paper.server";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail } from "~/units/units.server";
 
@@ -35,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const poll = (await getPollDetails({ pollId: found.id }))!;
   const counted = poll.status !== "draft" && poll.status !== "open";
   const canReadResults = counted && (await can(user, resultsPermission(poll.status), poll.unit_id));
-  const [subjects, groups, committee, summary, batches, confirmations, trail, keys] = await Promise.all([
+  const [subjects, groups, committee, summary, batches, confirmations, trail, keys, paperEntries] = await Promise.all([
     listSubjects({ pollId: poll.id }),
     listPollGroups({ pollId: poll.id }),
     listCommittee({ pollId: poll.id }),
@@ -44,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     counted ? listConfirmations({ pollId: poll.id }) : Promise.resolve([]),
     readableTrail({ user, unitId: poll.unit_id }),
     keySummary({ pollId: poll.id, userId: user.id }),
+    listPaperEntries({ pollId: poll.id }),
   ]);
   const current = canReadResults && poll.status === "closed" ? await readTally({ pollId: poll.id }) : null;
   const canManage = await can(user, "poll.manage", poll.unit_id);
@@ -61,6 +63,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canRecordMeeting: canManage || (await can(user, "poll.count", poll.unit_id)),
     canCount: await can(user, "poll.count", poll.unit_id),
     keys: keys!,
+    paper: {
+      entered: paperEntries.length,
+      confirmed: paperEntries.filter((e) => e.confirmedBy !== null).length,
+    },
     canReadResults,
     issueRefusal: issueRefusal(new URL(request.url)),
   };
@@ -113,11 +119,18 @@ export default function PollPage() {
         refused={refused}
         issueRefusal={data.issueRefusal}
       />
-      {data.canRecordMeeting && poll.status !== "published" && poll.status !== "archived" ? (
+      {data.canRecordMeeting ? (
         <p className="actions">
-          <Link className="button button--secondary" to={`/polls/${poll.id}/meeting`}>
-            {t("polls.meeting.link")}
-          </Link>
+          {poll.status !== "draft" ? (
+            <Link className="button button--secondary" to={`/polls/${poll.id}/paper`}>
+              {t("paper.link", data.paper)}
+            </Link>
+          ) : null}
+          {poll.status !== "published" && poll.status !== "archived" ? (
+            <Link className="button button--secondary" to={`/polls/${poll.id}/meeting`}>
+              {t("polls.meeting.link")}
+            </Link>
+          ) : null}
         </p>
       ) : null}
       <PollOverview poll={poll} subjects={data.subjects} groups={data.groups} committee={data.committee} />

@@ -1,28 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { can } from "~/auth/permissions.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, useValidatedForm } from "~/components/form";
 import { parseForm, type FieldErrors } from "~/components/forms";
 import type { Message } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
 import { PollStateError } from "~/polls/lifecycle.server";
-import { actorOf, requirePollAccess } from "~/polls/poll-access.server";
+import { actorOf, requireMeetingAccess } from "~/polls/poll-access.server";
 import { pageTitle } from "~/polls/poll-status";
 import { COMPLAINTS_MAX, meetingSchema } from "~/polls/polls.schema";
 import { getPollDetails, updateMeeting } from "~/polls/polls.server";
 
-/** The meeting is recorded by the unit's officers or its counting committee. */
-async function requireMeetingAccess(request: Request, params: LoaderFunctionArgs["params"]) {
-  const { user, poll } = await requirePollAccess({ request, params, permission: "poll.read" });
-  const allowed = (await can(user, "poll.manage", poll.unit_id)) || (await can(user, "poll.count", poll.unit_id));
-  if (!allowed) throw new Response("Forbidden", { status: 403 });
-  return { user, poll };
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { poll: found } = await requireMeetingAccess(request, params);
+  const { poll: found } = await requireMeetingAccess({ request, params });
   const poll = (await getPollDetails({ pollId: found.id }))!;
   return {
     poll: { id: poll.id, title: poll.title, status: poll.status },
@@ -36,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, poll } = await requireMeetingAccess(request, params);
+  const { user, poll } = await requireMeetingAccess({ request, params });
   const parsed = parseForm(meetingSchema, await request.formData());
   if (!parsed.ok) return data({ errors: parsed.errors, formError: null, values: parsed.values }, { status: 400 });
   try {

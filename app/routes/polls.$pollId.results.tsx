@@ -14,6 +14,10 @@ import { getPollDetails } from "~/polls/polls.server";
 import { confirmTally, listConfirmations, PublishError, readTally } from "~/polls/publish.server";
 import { keySummary } from "~/polls/key-shares.server";
 import { ConfirmationsList, ConfirmTallyForm, KeyModeLine, ResultsView } from "~/polls/results-view";
+import { acknowledgeSchema } from "~/paper/paper.schema";
+import { WarningsSection, type AckRefusal } from "~/paper/warnings-view";
+import { requireMeetingAccess } from "~/polls/poll-access.server";
+import { acknowledgeWarning, WarningAckError, warningFingerprint } from "~/results/warnings.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, poll: found } = await requirePollAccess({ request, params, permission: "poll.read" });
@@ -37,18 +41,58 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const isCreator = details.created_by === user.id;
   const canConfirm =
     counts && !isCreator && !confirmations.some((c) => c.user_id === user.id && c.tally_hash === result.hash);
-  return { poll, keys, counted: { ...result, confirmations, canConfirm, creatorNote: counts && isCreator } };
+  const warnings = result.tally.warnings ?? [];
+  const canAcknowledge =
+    poll.status === "closed" &&
+    ((await can(user, "poll.manage", details.unit_id)) || (await can(user, "poll.count", details.unit_id)));
+  return {
+    poll,
+    keys,
+    counted: { ...result, confirmations, canConfirm, creatorNote: counts && isCreator },
+    warnings: {
+      list: warnings,
+      fingerprints: Object.fromEntries(warnings.map((w) => [w.id, warningFingerprint(w)])),
+      canAcknowledge,
+    },
+  };
+}
+
+/** A warning accepted with a written reason, by the unit's officers or counting members. */
+async function acknowledge(request: Request, params: ActionFunctionArgs["params"], formData: FormData) {
+  const { user, poll } = await requireMeetingAccess({ request, params });
+  const parsed = parseForm(acknowledgeSchema, formData);
+  const warningId = String(formData.get("warningId") ?? "");
+  const reason = String(formData.get("reason") ?? "");
+  const refuse = (formError: Message, status: number) =>
+    data({ formError: null, ack: { warningId, formError, reason } satisfies AckRefusal }, { status });
+  if (!parsed.ok) return refuse(parsed.errors.reason ?? "paper.warnings.stale", 400);
+  const current = await readTally({ pollId: poll.id });
+  try {
+    await acknowledgeWarning({
+      actor: actorOf(user),
+      pollId: poll.id,
+      warningId: parsed.data.warningId,
+      fingerprint: parsed.data.fingerprint,
+      reason: parsed.data.reason,
+      current: current && !current.frozen ? current.tally.warnings ?? [] : null,
+    });
+  } catch (error) {
+    if (!(error instanceof WarningAckError)) throw error;
+    return refuse(`paper.warnings.${error.reason === "notFound" ? "gone" : error.reason}`, 409);
+  }
+  return redirect(`/polls/${poll.id}/results?notice=acknowledged#warnings-title`);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, poll } = await requirePollAccess({ request, params, permission: "poll.count" });
   const formData = await request.formData();
+  if (formData.get("intent") === "acknowledge") return acknowledge(request, params, formData);
+  const { user, poll } = await requirePollAccess({ request, params, permission: "poll.count" });
   if (formData.get("intent") !== "confirm") throw new Response("Bad Request", { status: 400 });
   if ((await keySummary({ pollId: poll.id }))?.awaitingShares) {
-    return data({ formError: "polls.keyMode.awaitingShares" as Message }, { status: 409 });
+    return data({ formError: "polls.keyMode.awaitingShares" as Message, ack: null }, { status: 409 });
   }
   const parsed = parseForm(confirmSchema, formData);
-  if (!parsed.ok) return data({ formError: "polls.confirm.stale" as Message }, { status: 400 });
+  if (!parsed.ok) return data({ formError: "polls.confirm.stale" as Message, ack: null }, { status: 400 });
   try {
     await confirmTally({ actor: actorOf(user), pollId: poll.id, shownHash: parsed.data.tallyHash });
   } catch (error) {
@@ -61,13 +105,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
         : error.reason === "staleTally"
         ? "polls.confirm.stale"
         : "polls.lifecycle.wrongState.confirm";
-    return data({ formError }, { status: error.reason === "creatorCannotConfirm" ? 403 : 409 });
+    return data({ formError, ack: null }, { status: error.reason === "creatorCannotConfirm" ? 403 : 409 });
   }
   return redirect(`/polls/${poll.id}/results?notice=confirmed`);
 }
 
 export default function PollResults() {
-  const { poll, keys, counted } = useLoaderData<typeof loader>();
+  const { poll, keys, counted, warnings } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -90,6 +134,15 @@ export default function PollResults() {
             <ConfirmTallyForm hash={counted.hash} formError={actionData?.formError} />
           ) : null}
           {counted.creatorNote ? <p className="alert alert--warn">{t("polls.confirm.creator")}</p> : null}
+          {warnings ? (
+            <WarningsSection
+              warnings={warnings.list}
+              fingerprints={warnings.fingerprints}
+              rules={counted.tally.rules}
+              canAcknowledge={warnings.canAcknowledge}
+              refused={actionData?.ack}
+            />
+          ) : null}
           <ResultsView tally={counted.tally} frozen={counted.frozen} />
           <ConfirmationsList
             confirmations={counted.confirmations}

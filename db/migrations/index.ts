@@ -4,9 +4,11 @@ import type { Migration } from "kysely/migration";
 import * as createFoundation from "./20261128T220000_create_foundation";
 import * as createPolls from "./20261128T230000_create_polls";
 import * as addCommitteeKeyShares from "./20261128T235000_add_committee_key_shares";
+import * as createPaperTallies from "./20261129T010000_create_paper_tallies";
 
 export const migrations: Record<string, Migration> = {
   "20261128T220000_create_foundation": createFoundation,
   "20261128T230000_create_polls": createPolls,
   "20261128T235000_add_committee_key_shares": addCommitteeKeyShares,
+  "20261129T010000_create_paper_tallies": createPaperTallies,
 };

@@ -2,6 +2,7 @@
 // browser of their own, download a file.
 import fs from "node:fs/promises";
 import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { strFromU8, unzipSync } from "fflate";
 
 /** The password of every demo account (db/seeds/demo.ts). */
 export const DEMO_PASSWORD = "phieu-demo-2026";
@@ -59,4 +60,68 @@ export async function downloadOf(page: Page, click: () => Promise<void>): Promis
   const file = await download.path();
   if (!file) throw new Error(`The download ${download.suggestedFilename()} failed: ${await download.failure()}`);
   return { name: download.suggestedFilename(), bytes: await fs.readFile(file) };
+}
+
+/**
+ * The logged-in officer creates a poll on the ward's page (subjects and groups ticked by name, the committee by
+ * name), issues slips to one group as a ZIP, records them all handed out, and opens the poll. Returns the poll's id
+ * and the slips' ballot URLs from the ZIP's CSV.
+ */
+export async function createAndOpenPoll(
+  page: Page,
+  options: {
+    ward: string;
+    title: string;
+    subjects: readonly string[];
+    groups: readonly string[];
+    committee: readonly string[];
+    slips: { group: string; count: number };
+  }
+): Promise<{ pollId: string; urls: string[] }> {
+  await page.goto("/");
+  await page.getByRole("link", { name: options.ward }).click();
+  await page.getByRole("link", { name: "Lấy phiếu tín nhiệm", exact: true }).click();
+  await page.getByRole("link", { name: "Tạo cuộc lấy phiếu" }).click();
+  await page.getByLabel("Tên cuộc lấy phiếu", { exact: true }).fill(options.title);
+  await page.getByLabel("Địa điểm", { exact: true }).fill("Hội trường UBND phường Thanh Xuân");
+  for (const name of options.subjects) {
+    await page.getByRole("checkbox", { name: new RegExp(`^${name} — `) }).check();
+  }
+  for (const group of options.groups) await page.getByRole("checkbox", { name: group, exact: true }).check();
+  for (const [i, name] of options.committee.entries()) {
+    await page.getByLabel(`Họ và tên (thành viên ${i + 1})`, { exact: true }).fill(name);
+    await page.getByLabel(`Nhiệm vụ (thành viên ${i + 1})`, { exact: true }).fill(i === 0 ? "Trưởng ban" : "Thành viên");
+  }
+  await page.getByRole("button", { name: "Tạo cuộc lấy phiếu" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: options.title })).toBeVisible();
+  const pollId = page.url().match(/\/polls\/(\d+)/)![1];
+
+  const slips = page.locator("section#credentials");
+  await slips.getByLabel("Tổ dân phố", { exact: true }).selectOption({ label: options.slips.group });
+  await slips.getByLabel("Số mã", { exact: true }).fill(String(options.slips.count));
+  const zip = await downloadOf(page, () => slips.getByRole("button", { name: "Cấp mã và tải tệp ZIP" }).click());
+  const files = unzipSync(new Uint8Array(zip.bytes));
+  const csv = strFromU8(files[Object.keys(files).find((name) => name.endsWith(".csv"))!]);
+  const urls = csv
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.split(",")[2]);
+  expect(urls).toHaveLength(options.slips.count);
+
+  // Every slip handed out, as the officer records it: the reconciliation compares the online ballots with it.
+  await page.goto(`/polls/${pollId}`);
+  await recordHandedOut(page, options.slips.count);
+  await page.getByRole("button", { name: "Mở nhận phiếu" }).click();
+  await expect(page.locator(".poll-heading")).toContainText("Đang nhận phiếu");
+  return { pollId, urls };
+}
+
+/** On the poll's page: the only batch's slips handed out. */
+export async function recordHandedOut(page: Page, count: number) {
+  const form = page.locator("form.poll-handed-out");
+  await form.getByLabel(/^Số phiếu đã phát/).fill(String(count));
+  await form.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Đã ghi số phiếu đã phát." })).toBeVisible();
 }

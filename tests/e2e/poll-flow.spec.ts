@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
-import { downloadOf, logIn, pageOfOwn, uniqueSuffix } from "./helpers";
+import { downloadOf, logIn, pageOfOwn, recordHandedOut, uniqueSuffix } from "./helpers";
 
 const WARD = "Phường Thanh Xuân";
 const GROUP = "Tổ dân phố số 1";
@@ -164,7 +164,8 @@ test("a confidence poll from its QR slips to the published result and the minute
     await expect(groupRow.getByRole("cell").nth(1)).toHaveText("3");
     await expect(page.getByText(new URL(urls[0]).pathname.slice(3, 11))).toHaveCount(0);
 
-    // 3. Open.
+    // 3. The three slips are handed out, then the poll opens.
+    await recordHandedOut(page, 3);
     await page.getByRole("button", { name: "Mở nhận phiếu" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Đã mở nhận phiếu." })).toBeVisible();
     await expect(page.locator(".poll-heading")).toContainText("Đang nhận phiếu");

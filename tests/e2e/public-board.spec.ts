@@ -7,8 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
-import { strFromU8, unzipSync } from "fflate";
-import { downloadOf, logIn, pageOfOwn, uniqueSuffix } from "./helpers";
+import { createAndOpenPoll, downloadOf, logIn, pageOfOwn, uniqueSuffix } from "./helpers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const WARD = "Phường Thanh Xuân";
@@ -32,42 +31,6 @@ async function vote(page: Page, url: string, choices: Choice[]): Promise<string>
   return (await page.locator(".receipt__code").textContent())!.trim();
 }
 
-/** The officer creates a poll over the three subjects, issues two slips, opens it; the slips' ballot URLs. */
-async function createAndOpen(page: Page, title: string): Promise<{ pollId: string; urls: string[] }> {
-  await logIn(page, "mattran");
-  await page.getByRole("link", { name: WARD }).click();
-  await page.getByRole("link", { name: "Lấy phiếu tín nhiệm", exact: true }).click();
-  await page.getByRole("link", { name: "Tạo cuộc lấy phiếu" }).click();
-  await page.getByLabel("Tên cuộc lấy phiếu", { exact: true }).fill(title);
-  await page.getByLabel("Địa điểm", { exact: true }).fill("Hội trường UBND phường Thanh Xuân");
-  for (const name of SUBJECTS) await page.getByRole("checkbox", { name: new RegExp(`^${name} — `) }).check();
-  await page.getByRole("checkbox", { name: GROUP, exact: true }).check();
-  await page.getByLabel("Họ và tên (thành viên 1)", { exact: true }).fill("Trần Văn Bình");
-  await page.getByLabel("Nhiệm vụ (thành viên 1)", { exact: true }).fill("Trưởng ban");
-  await page.getByRole("button", { name: "Tạo cuộc lấy phiếu" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
-  const pollId = page.url().match(/\/polls\/(\d+)/)![1];
-
-  const slips = page.locator("section#credentials");
-  await slips.getByLabel("Tổ dân phố", { exact: true }).selectOption({ label: GROUP });
-  await slips.getByLabel("Số mã", { exact: true }).fill("2");
-  const zip = await downloadOf(page, () => slips.getByRole("button", { name: "Cấp mã và tải tệp ZIP" }).click());
-  const files = unzipSync(new Uint8Array(zip.bytes));
-  const csv = strFromU8(files[Object.keys(files).find((name) => name.endsWith(".csv"))!]);
-  const urls = csv
-    .replace(/^\uFEFF/, "")
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)
-    .map((line) => line.split(",")[2]);
-  expect(urls).toHaveLength(2);
-
-  await page.goto(`/polls/${pollId}`);
-  await page.getByRole("button", { name: "Mở nhận phiếu" }).click();
-  await expect(page.locator(".poll-heading")).toContainText("Đang nhận phiếu");
-  return { pollId, urls };
-}
-
 test("anyone checks a receipt and recounts the ballots on a published poll's public board", async ({
   page,
   browser,
@@ -82,7 +45,15 @@ test("anyone checks a receipt and recounts the ballots on a published poll's pub
   };
 
   try {
-    const { pollId, urls } = await createAndOpen(page, title);
+    await logIn(page, "mattran");
+    const { pollId, urls } = await createAndOpenPoll(page, {
+      ward: WARD,
+      title,
+      subjects: SUBJECTS,
+      groups: [GROUP],
+      committee: ["Trần Văn Bình"],
+      slips: { group: GROUP, count: 2 },
+    });
     const board = `/p/${pollId}`;
     const resident = await own();
     const receiptA = await vote(resident, urls[0], ["Tín nhiệm cao", "Tín nhiệm thấp", "Tín nhiệm"]);

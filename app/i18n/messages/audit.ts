@@ -81,6 +81,12 @@ export default defineMessages({
     "audit.action.poll.share_claim": "Nhận mảnh khóa của cuộc lấy phiếu #{pollId}",
     "audit.action.poll.count": "Kiểm {ballotsCounted} phiếu của cuộc lấy phiếu #{pollId} bằng {shares} mảnh khóa",
     "audit.action.poll.confirm": "Xác nhận kết quả kiểm phiếu của cuộc lấy phiếu #{pollId} (mã kết quả {tally})",
+    "audit.action.paper.enter":
+      "Nhập phiếu giấy của {scope}, cuộc lấy phiếu #{pollId}: có mặt {present}/{summoned}, thu về {collected} phiếu ({valid} hợp lệ)",
+    "audit.action.paper.change":
+      "Sửa phiếu giấy của {scope}, cuộc lấy phiếu #{pollId} (lần {version}): có mặt {present}/{summoned}, thu về {collected} phiếu ({valid} hợp lệ)",
+    "audit.action.paper.confirm": "Xác nhận phiếu giấy của {scope}, cuộc lấy phiếu #{pollId} (lần {version})",
+    "audit.action.poll.warning_ack": "Chấp nhận cảnh báo {warningId} của cuộc lấy phiếu #{pollId}: {reason}",
     "audit.action.poll.publish": "Công bố kết quả cuộc lấy phiếu #{pollId} (mã kết quả {tally})",
     "audit.action.poll.meeting":
       "Ghi thông tin hội nghị của cuộc lấy phiếu #{pollId}: triệu tập {summoned}, có mặt {present}",
@@ -170,6 +176,12 @@ export default defineMessages({
     "audit.action.poll.share_claim": "Received a key share of poll #{pollId}",
     "audit.action.poll.count": "Counted {ballotsCounted} ballots of poll #{pollId} with {shares} key shares",
     "audit.action.poll.confirm": "Confirmed the count of poll #{pollId} (result code {tally})",
+    "audit.action.paper.enter":
+      "Entered the paper tally of {scope}, poll #{pollId}: {present}/{summoned} present, {collected} ballots collected ({valid} valid)",
+    "audit.action.paper.change":
+      "Changed the paper tally of {scope}, poll #{pollId} (version {version}): {present}/{summoned} present, {collected} ballots collected ({valid} valid)",
+    "audit.action.paper.confirm": "Confirmed the paper tally of {scope}, poll #{pollId} (version {version})",
+    "audit.action.poll.warning_ack": "Accepted warning {warningId} of poll #{pollId}: {reason}",
     "audit.action.poll.publish": "Published the results of poll #{pollId} (result code {tally})",
     "audit.action.poll.meeting": "Recorded the meeting of poll #{pollId}: {summoned} summoned, {present} present",
     "audit.action.credentials.issue": "Issued {count} codes for {group} (batch {batchId}), poll #{pollId}",

@@ -1,0 +1,36 @@
+// Pieces the paper tally pages share: the scopes a poll's figures can be entered for, and the notices shown after
+// a change redirected back.
+import type { Message } from "~/i18n/i18n";
+import { MEETING_SCOPE } from "./paper.schema";
+
+export interface ScopeEntry {
+  groupId: number | null;
+  summoned: number;
+  present: number;
+  issued: number;
+  collected: number;
+  valid: number;
+  invalid: number;
+  enteredBy: { fullName: string };
+  confirmedBy: { fullName: string } | null;
+}
+
+/**
+ * Each residential group of the poll, then the whole meeting, with its entry if any. Once figures are entered one
+ * way (per group or for the whole meeting), the other way is no longer offered.
+ */
+export function paperScopes<E extends ScopeEntry>(groups: { id: number; name: string }[], entries: E[]) {
+  const byGroup = new Map(entries.map((e) => [e.groupId, e]));
+  const meeting = byGroup.get(null);
+  const perGroup = entries.some((e) => e.groupId !== null);
+  const rows: { scope: string; name: string | null; entry: E | undefined }[] = [];
+  if (!meeting) rows.push(...groups.map((g) => ({ scope: String(g.id), name: g.name, entry: byGroup.get(g.id) })));
+  if (!perGroup) rows.push({ scope: MEETING_SCOPE, name: null, entry: meeting });
+  return rows;
+}
+
+const NOTICES = { saved: "paper.saved", confirmed: "paper.confirmed" } as const;
+
+export function paperNotice(value: string | null): Message | null {
+  return value && value in NOTICES ? NOTICES[value as keyof typeof NOTICES] : null;
+}
