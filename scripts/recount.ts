@@ -1,5 +1,8 @@
 // Recounts the anonymized ballots of a published poll, downloaded from its public board (/p/<id>/ballots.csv).
 // Stand-alone on purpose: it uses nothing but Node.js, so anyone can read all of it before trusting its answer.
+// The file holds the online ballots only. Where the poll had paper ballots too, the board shows per subject the
+// online line, the paper line (the counting committee's confirmed count of each meeting) and their total: this
+// recount is to equal the online line, and its percentages are of the online ballots, not the board's.
 //   npx tsx scripts/recount.ts ballots.csv          the counts and percentages, per subject
 //   npx tsx scripts/recount.ts ballots.csv --json   the same, as JSON
 // The file: lines starting with "#" describe it ("# Người 1: name", "# Mức 1: level"); then a header row
@@ -12,11 +15,13 @@ export interface SubjectRecount {
   name: string | null;
   /** counts[code]: the ballots that gave this subject that code (0 = blank). */
   counts: number[];
-  /** percentages[code]: over all ballots, rounded half up to 2 decimals. */
+  /** percentages[code]: over all ballots of the file, rounded half up to 2 decimals. */
   percentages: number[];
 }
 
 export interface Recount {
+  /** What the file holds and so what is recounted: the online ballots, never the paper ones. */
+  channel: "online";
   ballots: number;
   /** levels[code]: the name the file gives each code, or null. */
   levels: (string | null)[];
@@ -101,11 +106,15 @@ export function recount(text: string): Recount {
     const name = names.get(Number(/\d+/.exec(column)?.[0])) ?? null;
     return { column, name, counts, percentages: counts.map((n) => percent(n, ballots)) };
   });
-  return { ballots, levels, subjects };
+  return { channel: "online", ballots, levels, subjects };
 }
 
 function print(result: Recount) {
-  console.log(`Số phiếu (ballots): ${result.ballots}`);
+  console.log(`Số phiếu trực tuyến (online ballots): ${result.ballots}`);
+  console.log(
+    "Tệp chỉ gồm phiếu trực tuyến. Nếu cuộc lấy phiếu có cả phiếu giấy, hãy so các số dưới đây với dòng " +
+      "“Trực tuyến” trên bảng công khai; tỷ lệ ở đây tính trên số phiếu trực tuyến."
+  );
   for (const subject of result.subjects) {
     console.log(`\n${subject.column}${subject.name ? `: ${subject.name}` : ""}`);
     for (let code = 1; code <= subject.counts.length; code++) {

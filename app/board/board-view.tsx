@@ -1,6 +1,8 @@
 // The sections of a poll's public board: the receipt check first (what most visitors come for), then the
-// published figures, the invariant that gives receipts their meaning, the download to recount, and every receipt.
+// published figures (online, paper and total apart where there were paper ballots), the invariant that gives
+// receipts their meaning, the download to recount, and every receipt.
 import { Form, Link } from "@remix-run/react";
+import { Fragment } from "react";
 import { Field } from "~/components/form";
 import { formatDateTime } from "~/i18n/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
@@ -122,22 +124,37 @@ export function BoardResults({ summary }: { summary: BoardSummary }) {
   const locale = useLocale();
   const rules = { ...DEFAULT_RULES, denominator: summary.denominator };
   const { ballots } = summary;
+  const { channels } = ballots;
+  // Ballots issued: the QR slips handed out, and the paper ballots issued at the meetings whose count is confirmed.
+  const issued = ballots.handedOut + (channels?.paperIssued ?? 0);
   return (
     <section className="card" aria-labelledby="results-title">
       <h2 id="results-title">{t("board.results.title")}</h2>
       <dl className="poll-figures">
         {/* Slips handed out are recorded by the officers; until they are, a turnout would mean nothing. */}
-        {ballots.handedOut > 0 ? (
+        {issued > 0 ? (
           <div>
             <dt>{t("board.figures.handedOut")}</dt>
-            <dd>{formatCount(locale, ballots.handedOut)}</dd>
+            <dd>{formatCount(locale, issued)}</dd>
           </div>
         ) : null}
         <div>
           <dt>{t("board.figures.collected")}</dt>
           <dd>{formatCount(locale, ballots.collected)}</dd>
         </div>
-        {ballots.handedOut > 0 ? (
+        {channels ? (
+          <>
+            <div>
+              <dt>{t("board.figures.collectedOnline")}</dt>
+              <dd>{formatCount(locale, channels.online)}</dd>
+            </div>
+            <div>
+              <dt>{t("board.figures.collectedPaper")}</dt>
+              <dd>{formatCount(locale, channels.paper)}</dd>
+            </div>
+          </>
+        ) : null}
+        {issued > 0 ? (
           <div>
             <dt>{t("board.figures.turnout")}</dt>
             <dd>{formatPercent(locale, ballots.turnoutPercent)}</dd>
@@ -146,20 +163,59 @@ export function BoardResults({ summary }: { summary: BoardSummary }) {
       </dl>
       <p className="muted">
         {t(`results.denominator.${summary.denominator}`, {
-          count: formatCount(locale, summary.denominator === "issued" ? ballots.handedOut : ballots.collected),
+          count: formatCount(locale, summary.denominator === "issued" ? issued : ballots.collected),
         })}
       </p>
+      {channels ? <p className="muted">{t("board.channels.hint")}</p> : null}
       {summary.subjects.map((subject) => (
-        <TallyBars
-          key={subject.subjectId}
-          subject={{ ...subject, flags: [] }}
-          levels={summary.levels}
-          locale={locale}
-          rules={rules}
-        />
+        <Fragment key={subject.subjectId}>
+          <TallyBars subject={{ ...subject, flags: [] }} levels={summary.levels} locale={locale} rules={rules} />
+          {subject.byChannel ? <ChannelTable subject={subject} levels={summary.levels} /> : null}
+        </Fragment>
       ))}
       <p className="muted">{t("board.results.noFlags")}</p>
     </section>
+  );
+}
+
+/** A subject's online, paper and total counts per level and invalid; the percentages are the bars' (of the total). */
+function ChannelTable({ subject, levels }: { subject: BoardSubject; levels: Level[] }) {
+  const t = useT();
+  const locale = useLocale();
+  const byChannel = subject.byChannel!;
+  const rows: { key: string; label: string; counts: Partial<Record<Level, number>>; invalid: number }[] = [
+    { key: "online", label: t("paper.results.channel.online"), ...byChannel.online },
+    { key: "paper", label: t("paper.results.channel.paper"), ...byChannel.paper },
+    { key: "total", label: t("paper.results.channel.total"), counts: subject.counts, invalid: subject.invalid },
+  ];
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{t("board.channels.caption", { name: subject.fullName })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("board.channels.channel")}</th>
+            {levels.map((level) => (
+              <th scope="col" key={level}>
+                {t(`results.level.${level}`)}
+              </th>
+            ))}
+            <th scope="col">{t("results.level.invalid")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key}>
+              <th scope="row">{row.label}</th>
+              {levels.map((level) => (
+                <td key={level}>{formatCount(locale, row.counts[level] ?? 0)}</td>
+              ))}
+              <td>{formatCount(locale, row.invalid)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -191,6 +247,7 @@ export function Invariant({ summary, tallyHash }: { summary: BoardSummary; tally
       <p className={holds ? "alert alert--ok" : "alert alert--error"} role={holds ? undefined : "alert"}>
         {t(holds ? "board.invariant.holds" : "board.invariant.broken")}
       </p>
+      {summary.ballots.channels ? <p className="muted">{t("board.invariant.onlineOnly")}</p> : null}
       {unchanged ? null : (
         <p className="alert alert--error" role="alert">
           {t("board.invariant.changed", {
@@ -219,6 +276,8 @@ export function Download({
   levels: Level[];
 }) {
   const t = useT();
+  // The file holds the online ballots only: with paper ballots beside them, its recount matches the online line.
+  const paper = subjects.some((s) => s.byChannel);
   return (
     <section className="card" aria-labelledby="download-title">
       <h2 id="download-title">{t("board.download.title")}</h2>
@@ -240,7 +299,7 @@ export function Download({
           <li key={level}>{t("board.download.code", { code: i + 1, level: t(`results.level.${level}`) })}</li>
         ))}
       </ul>
-      <p>{t("board.download.how")}</p>
+      <p>{t(paper ? "board.download.howOnline" : "board.download.how")}</p>
       <pre className="board-command">
         <code>{t("board.download.command", { file: fileName })}</code>
       </pre>

@@ -1,6 +1,7 @@
 // The public board of a published poll: what anyone may read without an account. The published (frozen) figures
-// per subject, the invariant that makes receipts meaningful, every receipt in alphabetical order, and whether one
-// receipt is among them. No residential group, no credential hash, no time of casting ever reaches this page.
+// per subject (online, paper and total apart when the poll had paper ballots), the invariant that makes receipts
+// meaningful, every receipt in alphabetical order, and whether one receipt is among them. No residential group, no
+// credential hash, no time of casting ever reaches this page.
 import { sql } from "kysely";
 import { db } from "~/db.server";
 import { RECEIPT_LENGTH } from "~/ballots/cast.server";
@@ -53,13 +54,27 @@ export async function requirePublishedPoll({ pollId }: { pollId: string | undefi
   };
 }
 
-/** A subject's published figures. The flags are left out: see boardSummary. */
-export type BoardSubject = Omit<SubjectTally, "flags">;
+/**
+ * A subject's published figures, with its online and paper counts apart when the poll had paper ballots. The flags
+ * and the residential groups are left out: see boardSummary.
+ */
+export type BoardSubject = Omit<SubjectTally, "flags" | "byGroup">;
 
 export interface BoardSummary {
   levels: Level[];
   denominator: Denominator;
-  ballots: { handedOut: number; collected: number; turnoutPercent: number };
+  ballots: {
+    /** QR slips handed out. */
+    handedOut: number;
+    /** Both channels together. */
+    collected: number;
+    turnoutPercent: number;
+    /**
+     * Present when the tally counted paper ballots: online + paper = collected. Only the online ballots are in the
+     * anonymized file; the paper ones are the counting committee's confirmed entries.
+     */
+    channels?: { online: number; paper: number; paperIssued: number };
+  };
   subjects: BoardSubject[];
   invariant: PollTally["invariant"];
   /** What the tables hold now: equal to the published invariant unless something changed after publication. */
@@ -67,12 +82,15 @@ export interface BoardSummary {
 }
 
 /**
- * The public part of the frozen tally: totals per subject only. The residential groups stay off the board, and so
- * do the flags (review, dismissal proposed): they are the rules' outcome for the authority that decides on them,
- * which anyone can still work out from the published percentages and the thresholds in the regulations.
+ * The public part of the frozen tally: totals per subject only, and per channel where there were paper ballots (the
+ * paper figures summed over the meetings, as the tally holds them). The residential groups stay off the board, the
+ * paper entries too (each names its group's meeting), and so do the flags (review, dismissal proposed): they are the
+ * rules' outcome for the authority that decides on them, which anyone can still work out from the published
+ * percentages and the thresholds in the regulations.
  */
 export async function boardSummary({ poll }: { poll: BoardPoll }): Promise<BoardSummary> {
   const { tally } = poll;
+  const channels = tally.ballots.byChannel;
   const stored = await db
     .selectFrom("polls")
     .select((eb) => [
@@ -96,6 +114,16 @@ export async function boardSummary({ poll }: { poll: BoardPoll }): Promise<Board
       handedOut: tally.slips.handedOut,
       collected: tally.ballots.collected,
       turnoutPercent: tally.turnoutPercent,
+      ...(channels
+        ? {
+            channels: {
+              online: channels.online.collected,
+              paper: channels.paper.collected,
+              // Only confirmed entries are counted, their ballots issued too (the tally's "issued" denominator).
+              paperIssued: (tally.paper ?? []).filter((e) => e.confirmed).reduce((sum, e) => sum + e.issued, 0),
+            },
+          }
+        : {}),
     },
     subjects: tally.subjects.map((s) => ({
       subjectId: s.subjectId,
@@ -106,6 +134,7 @@ export async function boardSummary({ poll }: { poll: BoardPoll }): Promise<Board
       invalid: s.invalid,
       denominator: s.denominator,
       percentages: s.percentages,
+      ...(s.byChannel ? { byChannel: s.byChannel } : {}),
     })),
     invariant: tally.invariant,
     stored: { receipts: Number(stored.receipts), ballotsCounted: Number(stored.counted) },

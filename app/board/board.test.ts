@@ -4,6 +4,7 @@ import { castBallot } from "~/ballots/cast.server";
 import { db } from "~/db.server";
 import { translate } from "~/i18n/i18n";
 import { issueBatch } from "~/credentials/credentials.server";
+import { confirmPaperEntry, savePaperEntry } from "~/paper/paper.server";
 import { closePoll, openPoll } from "~/polls/lifecycle.server";
 import { createPoll } from "~/polls/polls.server";
 import { confirmTally, publishPoll, readTally } from "~/polls/publish.server";
@@ -186,6 +187,12 @@ describe("the public board of a published poll", () => {
     expect(await bodyOf("abc")).toBe(missing);
     expect(await bodyOf(f.pollId)).toBe(missing); // draft
     const { slips } = await f.issue(f.group1.id, 1);
+    // Handed out, so that the ballot cast does not exceed the slips handed out (a warning that blocks publishing).
+    await db
+      .updateTable("credential_batches")
+      .set({ handed_out: sql`size` })
+      .where("poll_id", "=", f.pollId)
+      .execute();
     await f.open();
     await castBallot({ code: slips[0].code, levels: [1, 2, 3] });
     expect(await bodyOf(f.pollId)).toBe(missing); // open
@@ -294,5 +301,93 @@ describe("the public board of a published poll", () => {
     for (const receipt of f.receipts) expect(csv).not.toContain(receipt);
     expect(csv).not.toContain("Tổ dân phố");
     expect(csv).not.toMatch(/\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{4}/);
+  });
+
+  it("shows the online and paper ballots apart, and their total, once a paper count is confirmed", async () => {
+    const f = await createPollFixture();
+    await castAll(f, BALLOTS);
+    await closePoll({ actor: f.actor, pollId: f.pollId });
+    const subjectIds = (
+      await db.selectFrom("poll_subjects").select("id").where("poll_id", "=", f.pollId).orderBy("sort_order").execute()
+    ).map((s) => s.id);
+    // Group 1's meeting: 3 online ballots and 24 paper ones from 30 present of 40 summoned, so nothing to reconcile.
+    const paper = [
+      { counts: [12, 8, 2], invalid: 1 },
+      { counts: [5, 10, 7], invalid: 1 },
+      { counts: [3, 6, 14], invalid: 0 },
+    ];
+    const enterer = await createUser("nhapphieugiay", [{ role: "counting_member", unitId: f.ward.id }]);
+    const confirmer = await createUser("xacnhanphieugiay", [{ role: "counting_member", unitId: f.ward.id }]);
+    const { version } = await savePaperEntry({
+      actor: { userId: enterer.id, label: enterer.username },
+      pollId: f.pollId,
+      scope: f.group1.id,
+      figures: {
+        summoned: 40,
+        present: 30,
+        issued: 25,
+        collected: 24,
+        valid: 23,
+        invalid: 1,
+        subjects: subjectIds.map((subjectId, i) => ({ subjectId, ...paper[i] })),
+      },
+      expectedVersion: null,
+    });
+    await confirmPaperEntry({
+      actor: { userId: confirmer.id, label: confirmer.username },
+      pollId: f.pollId,
+      scope: f.group1.id,
+      version,
+    });
+    const { tally } = await publish(f);
+    expect(tally.warnings).toEqual([]);
+
+    const summary = dataOf(await board(f.pollId)).summary;
+    expect(summary.ballots).toEqual({
+      handedOut: tally.slips.handedOut,
+      collected: 29,
+      turnoutPercent: tally.turnoutPercent,
+      channels: { online: 5, paper: 24, paperIssued: 25 },
+    });
+    const levels = (counts: number[]) => ({
+      high_confidence: counts[0],
+      confidence: counts[1],
+      low_confidence: counts[2],
+    });
+    // Online as in the first test; paper as entered; the total is their sum, the percentages over the 29 ballots.
+    expect(summary.subjects.map((s: { byChannel: unknown }) => s.byChannel)).toEqual([
+      { online: { counts: levels([2, 1, 2]), invalid: 0 }, paper: { counts: levels([12, 8, 2]), invalid: 1 } },
+      { online: { counts: levels([1, 1, 2]), invalid: 1 }, paper: { counts: levels([5, 10, 7]), invalid: 1 } },
+      { online: { counts: levels([2, 1, 1]), invalid: 1 }, paper: { counts: levels([3, 6, 14]), invalid: 0 } },
+    ]);
+    expect(summary.subjects.map((s: { counts: unknown; invalid: number }) => [s.counts, s.invalid])).toEqual([
+      [levels([14, 9, 4]), 1],
+      [levels([6, 11, 9]), 2],
+      [levels([5, 7, 15]), 1],
+    ]);
+    expect(summary.subjects[0].percentages).toEqual({
+      high_confidence: 48.28,
+      confidence: 31.03,
+      low_confidence: 13.79,
+    });
+    // The receipts still reconcile with the online ballots alone.
+    expect(summary.invariant).toEqual({ receipts: 5, credentialsUsed: 5, ballotsCounted: 5, holds: true });
+
+    // Still nothing of the residential groups: not the meeting's paper entry, not the breakdowns.
+    const serialized = JSON.stringify(dataOf(await board(f.pollId)));
+    expect(serialized).not.toContain("Tổ dân phố");
+    expect(serialized).not.toContain("byGroup");
+    expect(serialized).not.toContain("flags");
+
+    // The anonymized file holds the online ballots: its recount is the online channel, exactly.
+    const recounted = recount(await ((await download(f.pollId)) as Response).text());
+    expect(recounted.ballots).toBe(summary.ballots.channels.online);
+    for (const [s, subject] of summary.subjects.entries()) {
+      const { online } = subject.byChannel;
+      expect(recounted.subjects[s].counts).toEqual([
+        online.invalid,
+        ...tally.levels.map((level) => online.counts[level]),
+      ]);
+    }
   });
 });

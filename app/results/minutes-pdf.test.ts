@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderCountingMinutesPdf } from "./minutes-pdf.server";
+import { groupTotal, reconcile } from "./reconcile";
 import { protectGroups, protectSubjectByGroup } from "./tally.server";
-import { subjectTally, type SubjectCounts } from "./rules";
+import { quorumMet, subjectTally, type SubjectCounts } from "./rules";
 import { DEFAULT_RULES, LEVELS, type CountingMinutes, type PollKind, type PollRules } from "./tally";
 
 const folder = mkdtempSync(path.join(tmpdir(), "phieu-minutes-"));
@@ -272,5 +273,223 @@ describe("counting minutes PDF", () => {
     expect(text).toMatch(/Tổ dân phố số 1 (?:\d+|< 5) (?:\d+|< 5) < 5 0/);
     // The layout mode (a reader's copy and paste) shows the marker too, never the small count.
     expect(textOf(pdf)).toMatch(/Tổ dân phố số 2 11 10 <\s?5 —/);
+  });
+});
+
+/** Subject counts in one channel, for the channel figures of a tally built by hand. */
+function channel(counts: SubjectCounts["counts"], invalid: number) {
+  return { counts, invalid };
+}
+
+/**
+ * Online: the 60 ballots of `threeSubjects`, from groups of 30, 3 and 27 (the last two withheld). Paper: groups 1
+ * and 3 confirmed (20 issued, 19 collected, 18 valid, 1 invalid each); group 2 entered but not confirmed, so not
+ * counted. Group 1's online and paper ballots exceed those present, accepted for a reason; group 2's warnings stand.
+ */
+function paperMinutes(locale: "vi" | "en" = "vi"): CountingMinutes {
+  const rules = { ...DEFAULT_RULES, k: 5 };
+  const paperBySubject = [
+    channel({ high_confidence: 20, confidence: 12, low_confidence: 3 }, 1),
+    channel({ high_confidence: 6, confidence: 10, low_confidence: 19 }, 1),
+    channel({ high_confidence: 4, confidence: 8, low_confidence: 22 }, 2),
+  ];
+  const totals = { collected: 60 + 38, issued: 75 + 40, invalidBallots: 2 };
+  const subjects = threeSubjects.map((online, i) => {
+    const paper = paperBySubject[i];
+    const counts = Object.fromEntries(
+      LEVELS.confidence_poll.map((level) => [level, (online.counts[level] ?? 0) + (paper.counts[level] ?? 0)])
+    );
+    return {
+      ...subjectTally("confidence_poll", { ...online, counts, invalid: online.invalid + paper.invalid }, totals, rules),
+      byChannel: { online: channel(online.counts, online.invalid), paper },
+    };
+  });
+  const online = [
+    { unitId: 1, name: "Tổ dân phố số 1", issued: 40, handedOut: 38, used: 30 },
+    { unitId: 2, name: "Tổ dân phố số 2", issued: 11, handedOut: 10, used: 3 },
+    { unitId: 3, name: "Tổ dân phố số 3", issued: 35, handedOut: 31, used: 27 },
+  ];
+  const groups = protectGroups(online, rules.k);
+  const paper = [
+    { unitId: 1, name: "Tổ dân phố số 1", summoned: 60, present: 45, issued: 20, collected: 19, valid: 18, invalid: 1 },
+    { unitId: 2, name: "Tổ dân phố số 2", summoned: 15, present: 9, issued: 8, collected: 8, valid: 8, invalid: 0 },
+    { unitId: 3, name: "Tổ dân phố số 3", summoned: 60, present: 50, issued: 20, collected: 19, valid: 18, invalid: 1 },
+  ].map((entry) => ({
+    ...entry,
+    quorumMet: quorumMet(entry.summoned, entry.present, rules.quorum),
+    confirmed: entry.unitId !== 2,
+  }));
+  const warnings = reconcile({
+    rules,
+    groups: online.map((g, i) => ({ ...g, suppressed: groups[i].suppressed })),
+    paper,
+    onlineCollected: 60,
+  }).map((warning) =>
+    warning.id === "overPresent:1"
+      ? {
+          ...warning,
+          acknowledgement: {
+            reason: "13 người đã bỏ phiếu trực tuyến tại nhà vì ốm, không có mặt tại hội nghị",
+            by: "Lê Thị Mai",
+            at: "2026-03-05T10:05:00.000Z",
+          },
+        }
+      : warning
+  );
+  const minutes = minutesFor(threeSubjects, { rules, locale });
+  minutes.tally = {
+    ...minutes.tally,
+    ballots: {
+      collected: 98,
+      valid: 96,
+      invalid: 2,
+      byChannel: { online: { collected: 60, valid: 60, invalid: 0 }, paper: { collected: 38, valid: 36, invalid: 2 } },
+    },
+    turnoutPercent: 85.22,
+    subjects,
+    groups: groups.map((g) => ({ ...g, totalCollected: groupTotal(g, g.unitId === 1 ? 19 : g.unitId === 3 ? 19 : 0) })),
+    paper,
+    warnings,
+  };
+  return minutes;
+}
+
+describe("counting minutes PDF with paper ballots", () => {
+  it("prints online, paper and total figures, each meeting's count and every warning with its reason", async () => {
+    const minutes = paperMinutes();
+    // The withheld group's total is withheld too, though its paper figure is published.
+    expect(minutes.tally.groups.map((g) => g.totalCollected)).toEqual([49, null, null]);
+    expect(minutes.tally.warnings!.map((w) => w.id)).toEqual([
+      "overPresent:1",
+      "paperUnconfirmed:2",
+      "quorumNotMet:2",
+      "overPresent:2",
+    ]);
+    const pdf = await renderCountingMinutesPdf(minutes);
+    const raw = rawTextOf(pdf);
+    const text = textOf(pdf);
+
+    // IV: the ballots per channel, paper ballots issued included (online "issued" are the slips handed out).
+    expect(raw).toContain("Hình thức Phiếu phát ra Phiếu thu về Hợp lệ Không hợp lệ");
+    expect(raw).toContain("Trực tuyến 75 60 60 0 Phiếu giấy 40 38 36 2 Tổng 115 98 96 2");
+    expect(raw).not.toContain("Số phiếu thu về: 60");
+
+    // III: each meeting's attendance and ballots; the one not confirmed is listed as not counted.
+    expect(raw).toContain("Tổ dân phố số 1 60 45 Đủ 20 19 18 1 Đã xác nhận");
+    expect(raw).toContain("Tổ dân phố số 2 15 9 Không đủ 8 8 8 0 Chưa xác nhận (không tính)");
+    expect(raw).toContain("Tổ dân phố số 3 60 50 Đủ 20 19 18 1 Đã xác nhận");
+
+    // V: three lines per subject, the percentages (over the 98 ballots of both channels) on the total only.
+    expect(text).toContain("Tỷ lệ phần trăm của mỗi mức được tính trên tổng số phiếu thu về (98 phiếu).");
+    expect(raw).toContain(
+      "1 Nguyễn Văn Thành Bí thư Đảng ủy phường Trực tuyến 40 15 5 0 Phiếu giấy 20 12 3 1 " +
+        "Tổng 60 61,22% 27 27,55% 8 8,16% 1 Không"
+    );
+    expect(raw).toContain(
+      "Trực tuyến 10 18 31 1 Phiếu giấy 6 10 19 1 Tổng 16 16,33% 28 28,57% 50 51,02% 2 " +
+        "Thuộc diện xem xét (trên 1/2 tín nhiệm thấp)"
+    );
+
+    // The groups: paper and total columns, the total withheld ("< 5") wherever the online figure is.
+    expect(raw).toContain("Thu về trực tuyến Tỷ lệ Phiếu giấy Tổng phiếu");
+    expect(raw).toContain("Tổ dân phố số 1 40 38 30 78,95% 19 49");
+    expect(raw).toContain("Tổ dân phố số 2 11 10 < 5 — — < 5");
+    expect(raw).toContain("Tổ dân phố số 3 35 31 < 5 — 19 < 5");
+    expect(raw).not.toMatch(/\b46\b/);
+
+    // VIII: every warning in words, the accepted one with its reason, who and when; before the signatures.
+    expect(text).toContain("VIII. CẢNH BÁO ĐỐI CHIẾU VÀ LÝ DO CHẤP NHẬN");
+    expect(text).toContain(
+      "1. Tổ dân phố số 1: phiếu trực tuyến (30) cộng phiếu giấy (19) nhiều hơn số người có mặt (45)."
+    );
+    expect(text).toContain(
+      "Lý do chấp nhận: 13 người đã bỏ phiếu trực tuyến tại nhà vì ốm, không có mặt tại hội nghị " +
+        "(người ghi nhận: Lê Thị Mai, lúc 17 giờ 05 phút, ngày 05 tháng 3 năm 2026)."
+    );
+    expect(text).toContain(
+      "2. Tổ dân phố số 2: số liệu phiếu giấy chưa được thành viên thứ hai xác nhận nên chưa được tính."
+    );
+    expect(text).toContain(
+      "3. Tổ dân phố số 2: số người có mặt (9/15) không đủ tỷ lệ tối thiểu 2/3 số được triệu tập."
+    );
+    // Group 2's online ballots are under k: the warning does not quote them.
+    expect(text).toContain("4. Tổ dân phố số 2: phiếu trực tuyến cộng phiếu giấy (8) nhiều hơn số người có mặt (9).");
+    expect(text.match(/Chưa xử lý: chưa ghi lý do chấp nhận/g)).toHaveLength(3);
+    const order = ["VII. KHIẾU NẠI", "VIII. CẢNH BÁO", "Biên bản được lập lúc", "TRƯỞNG BAN KIỂM PHIẾU"];
+    const positions = order.map((phrase) => text.indexOf(phrase));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it("prints the whole meeting's paper count and an accepted warning in English", async () => {
+    const minutes = paperMinutes("en");
+    const meeting = {
+      unitId: null,
+      name: "",
+      summoned: 140,
+      present: 88,
+      issued: 30,
+      collected: 28,
+      valid: 27,
+      invalid: 1,
+    };
+    const paper = [{ ...meeting, quorumMet: quorumMet(140, 88, DEFAULT_RULES.quorum), confirmed: true }];
+    minutes.tally.paper = paper;
+    minutes.tally.ballots = {
+      collected: 88,
+      valid: 87,
+      invalid: 1,
+      byChannel: { online: { collected: 60, valid: 60, invalid: 0 }, paper: { collected: 28, valid: 27, invalid: 1 } },
+    };
+    // Counted for the whole meeting: no group has a paper figure of its own.
+    minutes.tally.groups = minutes.tally.groups.map((g) => ({ ...g, totalCollected: groupTotal(g, 0) }));
+    minutes.tally.warnings = reconcile({ rules: DEFAULT_RULES, groups: [], paper, onlineCollected: 60 }).map(
+      (warning) => ({
+        ...warning,
+        acknowledgement: {
+          reason: "Several members were away on duty.",
+          by: "Phạm Đức Anh",
+          at: "2026-03-05T10:05:00Z",
+        },
+      })
+    );
+    expect(minutes.tally.warnings.map((w) => w.id)).toEqual(["quorumNotMet:meeting"]);
+    const pdf = await renderCountingMinutesPdf(minutes);
+    const raw = rawTextOf(pdf);
+    const text = textOf(pdf);
+
+    expect(raw).toContain("Online 75 60 60 0 Paper 30 28 27 1 Total 105 88 87 1");
+    expect(raw).toContain("Whole meeting 140 88 Not met 30 28 27 1 Confirmed");
+    expect(raw).toContain("Online 40 15 5 0 Paper 20 12 3 1 Total 60 61.22% 27 27.55% 8 8.16% 1");
+    expect(raw).toContain("Tổ dân phố số 1 40 38 30 78.95% — 30");
+    expect(text).toContain("VIII. RECONCILIATION WARNINGS AND WHY THEY WERE ACCEPTED");
+    expect(text).toContain(
+      "1. Whole meeting: the people present (88/140) fall short of the quorum of 2/3 of those summoned."
+    );
+    expect(text).toContain(
+      "Reason for accepting: Several members were away on duty. (recorded by Phạm Đức Anh, 17:05 on 05/03/2026)."
+    );
+    expect(text).not.toContain("Trực tuyến");
+  });
+
+  it("says there is no warning when the paper figures reconcile, and reads as before without paper", async () => {
+    const minutes = paperMinutes();
+    minutes.tally.warnings = [];
+    const text = textOf(await renderCountingMinutesPdf(minutes));
+    expect(text).toContain("VIII. CẢNH BÁO ĐỐI CHIẾU VÀ LÝ DO CHẤP NHẬN");
+    expect(text).toContain("Các số liệu đối chiếu khớp nhau: không có cảnh báo.");
+
+    // An online-only tally as computed today (no paper entry, no warning) prints exactly what an older one does.
+    const older = minutesFor(threeSubjects);
+    const today = minutesFor(threeSubjects);
+    today.tally = { ...today.tally, paper: [], warnings: [] };
+    const [before, now] = [
+      textOf(await renderCountingMinutesPdf(older)),
+      textOf(await renderCountingMinutesPdf(today)),
+    ];
+    expect(now).toBe(before);
+    expect(now).not.toContain("VIII.");
+    expect(now).not.toContain("Trực tuyến");
+    expect(now).toContain("Số phiếu thu về: 60; phiếu hợp lệ: 58; phiếu không hợp lệ: 2.");
   });
 });

@@ -33,6 +33,12 @@ export default defineMessages({
     "board.figures.handedOut": "Phiếu phát ra",
     "board.figures.collected": "Phiếu thu về",
     "board.figures.turnout": "Tỷ lệ thu về",
+    "board.figures.collectedOnline": "Phiếu trực tuyến thu về",
+    "board.figures.collectedPaper": "Phiếu giấy thu về",
+    "board.channels.hint":
+      "Cuộc lấy phiếu này có cả phiếu trực tuyến và phiếu giấy. Với mỗi người, bảng dưới biểu đồ ghi riêng số phiếu trực tuyến, số phiếu giấy và tổng cộng: tổng cộng bằng phiếu trực tuyến cộng phiếu giấy, và tỷ lệ phần trăm được tính trên tổng cộng. Số phiếu giấy là số Ban kiểm phiếu đã kiểm tại hội nghị, nhập vào hệ thống và được một thành viên thứ hai xác nhận.",
+    "board.channels.caption": "Phiếu trực tuyến, phiếu giấy và tổng cộng: {name}",
+    "board.channels.channel": "Hình thức",
 
     "board.invariant.title": "Đối chiếu",
     "board.invariant.receipts": "Biên nhận đã cấp",
@@ -45,6 +51,8 @@ export default defineMessages({
       "Ba số không bằng nhau: có phiếu bị thêm vào hoặc bỏ ra. Hãy báo ngay Ban kiểm phiếu và Ủy ban Mặt trận Tổ quốc phường.",
     "board.invariant.changed":
       "Dữ liệu đang lưu ({receipts} biên nhận, {ballots} phiếu đã kiểm) khác với số đã công bố. Hãy báo ngay Ban kiểm phiếu và Ủy ban Mặt trận Tổ quốc phường.",
+    "board.invariant.onlineOnly":
+      "Phép đối chiếu này áp dụng cho phiếu trực tuyến. Phiếu giấy không có biên nhận: số phiếu giấy do Ban kiểm phiếu kiểm tại hội nghị và được ghi trong biên bản kiểm phiếu.",
     "board.hash": "Mã kiểm tra kết quả",
     "board.hashHint":
       "So với mã in trong biên bản kiểm phiếu: hai mã giống nhau nghĩa là trang này và biên bản nói về cùng một kết quả.",
@@ -59,6 +67,8 @@ export default defineMessages({
     "board.download.blank": "để trống (không hợp lệ đối với người đó)",
     "board.download.how":
       "Đếm số lần mỗi mã xuất hiện trong từng cột (bằng tay hoặc bằng bảng tính), hoặc chạy lệnh dưới đây; kết quả phải đúng bằng các số ở trên. Hướng dẫn đầy đủ ở tệp docs/recount.md của Phiếu.",
+    "board.download.howOnline":
+      "Tệp chỉ gồm các phiếu trực tuyến; phiếu giấy không có trong tệp. Đếm số lần mỗi mã xuất hiện trong từng cột (bằng tay hoặc bằng bảng tính), hoặc chạy lệnh dưới đây; số phiếu của mỗi mức phải đúng bằng số ở dòng “Trực tuyến” của người đó ở trên. Tỷ lệ phần trăm trên trang này tính trên tổng số phiếu trực tuyến và phiếu giấy, nên không so được với tỷ lệ tính trên riêng tệp này. Hướng dẫn đầy đủ ở tệp docs/recount.md của Phiếu.",
     "board.download.command": "npx tsx scripts/recount.ts {file}",
 
     "board.receipts.title": "Danh sách biên nhận ({count})",
@@ -74,7 +84,7 @@ export default defineMessages({
     "board.link.resident": "Kiểm tra biên nhận của bạn trên bảng công khai",
 
     "board.csv.intro":
-      "Phiếu đã kiểm, ẩn danh: chỉ có câu trả lời, theo thứ tự đã trộn; không có biên nhận, tổ dân phố hay thời gian.",
+      "Phiếu trực tuyến đã kiểm, ẩn danh: chỉ có câu trả lời, theo thứ tự đã trộn; không có biên nhận, tổ dân phố hay thời gian. Phiếu giấy (nếu có) không có trong tệp này.",
     "board.csv.poll": "Cuộc lấy phiếu: {title}",
     "board.csv.ward": "Đơn vị: {ward}",
     "board.csv.kind": "Hình thức: {kind}",
@@ -119,6 +129,12 @@ export default defineMessages({
     "board.figures.handedOut": "Ballots issued",
     "board.figures.collected": "Ballots collected",
     "board.figures.turnout": "Turnout",
+    "board.figures.collectedOnline": "Online ballots collected",
+    "board.figures.collectedPaper": "Paper ballots collected",
+    "board.channels.hint":
+      "This poll had both online and paper ballots. For each subject, the table below the bars gives the online ballots, the paper ballots and the total apart: the total is online plus paper, and the percentages are of the total. The paper figures are those the counting committee counted at the meeting, entered and had confirmed by a second member.",
+    "board.channels.caption": "Online, paper and total: {name}",
+    "board.channels.channel": "Channel",
 
     "board.invariant.title": "Reconciliation",
     "board.invariant.receipts": "Receipts issued",
@@ -131,6 +147,8 @@ export default defineMessages({
       "The three numbers do not agree: ballots were added or removed. Tell the counting committee and the ward's Fatherland Front committee at once.",
     "board.invariant.changed":
       "The stored data ({receipts} receipts, {ballots} ballots counted) differ from the published figures. Tell the counting committee and the ward's Fatherland Front committee at once.",
+    "board.invariant.onlineOnly":
+      "This reconciliation covers the online ballots. Paper ballots have no receipt: the counting committee counted them at the meeting, and the counting minutes record them.",
     "board.hash": "Tally check code",
     "board.hashHint":
       "Compare it with the code printed in the counting minutes: the same code means this page and the minutes show the same result.",
@@ -145,6 +163,8 @@ export default defineMessages({
     "board.download.blank": "left blank (invalid for that subject)",
     "board.download.how":
       "Count how many times each code appears in each column (by hand or in a spreadsheet), or run the command below; the result must equal the figures above. Phiếu's docs/recount.md explains it in full.",
+    "board.download.howOnline":
+      "The file holds the online ballots only; paper ballots are not in it. Count how many times each code appears in each column (by hand or in a spreadsheet), or run the command below; each level's count must equal the subject's “Online” line above. The percentages on this page are of online and paper ballots together, so they cannot be compared with percentages of this file alone. Phiếu's docs/recount.md explains it in full.",
     "board.download.command": "npx tsx scripts/recount.ts {file}",
 
     "board.receipts.title": "Receipts ({count})",
@@ -160,7 +180,7 @@ export default defineMessages({
     "board.link.resident": "Check your receipt on the public board",
 
     "board.csv.intro":
-      "Counted ballots, anonymized: answers only, in the shuffled order; no receipt, residential group or time.",
+      "Counted online ballots, anonymized: answers only, in the shuffled order; no receipt, residential group or time. Paper ballots, if any, are not in this file.",
     "board.csv.poll": "Poll: {title}",
     "board.csv.ward": "Unit: {ward}",
     "board.csv.kind": "Kind: {kind}",

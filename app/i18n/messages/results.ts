@@ -64,6 +64,9 @@ export default defineMessages({
     "results.minutes.col.invalid": "Không hợp lệ / để trống",
     "results.minutes.col.flags": "Kết quả theo quy định",
     "results.minutes.validFor": "Phiếu hợp lệ: {count}",
+    "results.minutes.col.channel": "Hình thức",
+    "results.minutes.channelHint":
+      "Mỗi người có ba dòng: phiếu trực tuyến, phiếu giấy và tổng cộng. Tỷ lệ phần trăm chỉ ghi ở dòng tổng cộng: ở mỗi mức, dòng trên là số phiếu, dòng dưới là tỷ lệ phần trăm.",
     "results.minutes.section.invariant": "VI. ĐỐI CHIẾU",
     "results.minutes.invariant":
       "Số biên nhận đã cấp: {receipts}; số mã phiếu đã sử dụng: {used}; số phiếu được kiểm: {counted}.",
@@ -73,11 +76,22 @@ export default defineMessages({
       "CẢNH BÁO: ba số trên không bằng nhau. Ban kiểm phiếu phải làm rõ nguyên nhân trước khi công bố kết quả.",
     "results.minutes.section.complaints": "VII. KHIẾU NẠI VÀ KẾT QUẢ GIẢI QUYẾT",
     "results.minutes.noComplaints": "Không có khiếu nại.",
+    "results.minutes.invariant.onlineOnly":
+      "Phép đối chiếu trên áp dụng cho phiếu trực tuyến. Phiếu giấy được đối chiếu với số người có mặt tại từng hội nghị; các cảnh báo được ghi ở mục VIII.",
+    "results.minutes.section.warnings": "VIII. CẢNH BÁO ĐỐI CHIẾU VÀ LÝ DO CHẤP NHẬN",
+    "results.minutes.warning": "{index}. {text}",
+    "results.minutes.warning.accepted": "Lý do chấp nhận: {reason} (người ghi nhận: {by}, lúc {time}).",
+    "results.minutes.warning.open": "Chưa xử lý: chưa ghi lý do chấp nhận, nên chưa công bố được kết quả.",
     "results.minutes.hash": "Mã kiểm tra kết quả: {hash} (đối chiếu với mã hiển thị trên hệ thống Phiếu).",
     "results.minutes.closing": "Biên bản được lập lúc {time}. Các thành viên Ban kiểm phiếu cùng ký tên dưới đây.",
     "results.minutes.sign": "(Ký, ghi rõ họ tên)",
     "results.minutes.footer": "Biên bản kiểm phiếu · Mã kiểm tra {hash} · Trang {page}/{pages}",
     "results.minutes.groups.title": "Số phiếu thu về theo tổ dân phố",
+    "results.minutes.groups.collectedOnline": "Thu về trực tuyến",
+    "results.minutes.groups.paperHint":
+      "Cột “Phiếu giấy” là số phiếu giấy thu về tại hội nghị của tổ, theo số liệu Ban kiểm phiếu đã nhập và được xác nhận; ghi “—” khi tổ không có số liệu được xác nhận hoặc khi phiếu giấy được kiểm chung cho cả hội nghị. Tổng phiếu của một tổ được ghi “< {k}” khi số phiếu trực tuyến của tổ đó được ẩn.",
+    "results.minutes.byGroup.onlineOnly":
+      "Các bảng dưới đây chỉ gồm phiếu trực tuyến; phiếu giấy được kiểm theo từng hội nghị, không theo từng người trong mỗi tổ (xem dòng “Phiếu giấy” ở bảng kết quả).",
     "results.belowK": "<\u00a0{k}",
     "results.groups.hint":
       "Tổ có dưới {k} phiếu được ghi “< {k}” thay cho số phiếu. Khi cần, một tổ khác cũng được ghi như vậy, để không ai suy ra được số bị ẩn bằng cách lấy tổng số trừ đi các tổ còn lại.",
@@ -153,6 +167,9 @@ export default defineMessages({
     "results.minutes.col.invalid": "Invalid / left blank",
     "results.minutes.col.flags": "Outcome under the rules",
     "results.minutes.validFor": "Valid ballots: {count}",
+    "results.minutes.col.channel": "Channel",
+    "results.minutes.channelHint":
+      "Each subject has three lines: online ballots, paper ballots and the total. Percentages are on the total line only: for each level, the upper line is the number of ballots and the lower line the percentage.",
     "results.minutes.section.invariant": "VI. RECONCILIATION",
     "results.minutes.invariant": "Receipts issued: {receipts}; credentials used: {used}; ballots counted: {counted}.",
     "results.minutes.invariant.holds":
@@ -161,12 +178,24 @@ export default defineMessages({
       "WARNING: the three numbers do not agree. The counting committee must explain why before the results are published.",
     "results.minutes.section.complaints": "VII. COMPLAINTS AND HOW THEY WERE RESOLVED",
     "results.minutes.noComplaints": "No complaints.",
+    "results.minutes.invariant.onlineOnly":
+      "This reconciliation covers the online ballots. Paper ballots are reconciled with the people present at each meeting; the warnings are listed in section VIII.",
+    "results.minutes.section.warnings": "VIII. RECONCILIATION WARNINGS AND WHY THEY WERE ACCEPTED",
+    "results.minutes.warning": "{index}. {text}",
+    "results.minutes.warning.accepted": "Reason for accepting: {reason} (recorded by {by}, {time}).",
+    "results.minutes.warning.open":
+      "Unresolved: no reason for accepting it has been recorded, so the results cannot be published.",
     "results.minutes.hash": "Tally check code: {hash} (compare with the code shown in Phiếu).",
     "results.minutes.closing":
       "These minutes were drawn up at {time}. The members of the counting committee sign below.",
     "results.minutes.sign": "(Signature and full name)",
     "results.minutes.footer": "Counting minutes · Check code {hash} · Page {page}/{pages}",
     "results.minutes.groups.title": "Ballots collected by residential group",
+    "results.minutes.groups.collectedOnline": "Collected online",
+    "results.minutes.groups.paperHint":
+      "“Paper” is the paper ballots collected at the group's meeting, as the counting committee entered and confirmed them; “—” where the group has no confirmed figures or its paper ballots were counted for the whole meeting. A group's total shows “< {k}” where its online count is withheld.",
+    "results.minutes.byGroup.onlineOnly":
+      "These tables hold the online ballots only; paper ballots are counted per meeting, not per subject within each group (see the “Paper” line of the results table).",
     "results.belowK": "<\u00a0{k}",
     "results.groups.hint":
       "A group with fewer than {k} ballots shows “< {k}” instead of its count. Where needed another group shows it too, so that nobody can work out the hidden count by subtracting the other groups from the total.",
