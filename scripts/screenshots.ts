@@ -229,6 +229,45 @@ async function main() {
       await officer.locator("summary", { hasText: "Đóng nhận phiếu…" }).click();
       await officer.getByRole("button", { name: "Tôi xác nhận: đóng và kiểm phiếu" }).click();
       await officer.getByRole("status").waitFor();
+
+      // The first group voted on paper at its meeting: a counting member enters the tally with one subject's
+      // figures not adding up (shown with its message), corrects it; the second member confirms.
+      const counter = await newPage(browser!, baseURL, DESKTOP);
+      await logIn(counter, "kiemphieu1");
+      await counter.goto(`${pollUrl}/paper`);
+      await counter.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+      const meeting: [string, string][] = [
+        ["Số người được triệu tập", "40"],
+        ["Số người có mặt", "32"],
+        ["Số phiếu phát ra", "25"],
+        ["Số phiếu thu về", "25"],
+        ["Số phiếu hợp lệ", "24"],
+        ["Số phiếu không hợp lệ", "1"],
+      ];
+      for (const [label, value] of meeting) await counter.getByLabel(label, { exact: true }).fill(value);
+      const rows = counter.locator("table.paper-subjects tbody tr");
+      for (let i = 0; i < (await rows.count()); i++) {
+        const figures = [[15, 7, 2, 0], [12, 8, 3, 1], [18, 4, 1, 1]][i % 3];
+        const inputs = rows.nth(i).locator("input");
+        for (let j = 0; j < figures.length; j++) await inputs.nth(j).fill(String(figures[j] + (i === 1 && j === 3 ? 1 : 0)));
+      }
+      await counter.getByRole("button", { name: "Lưu số liệu" }).click();
+      await counter.locator("table.paper-subjects .field__error").first().waitFor();
+      await scrollToTop(counter, "table.paper-subjects");
+      await shoot(counter, "paper-entry");
+      await rows.nth(1).locator("input").nth(3).fill("1");
+      await counter.getByRole("button", { name: "Lưu số liệu" }).click();
+      await counter.getByRole("status").waitFor();
+      const second = await newPage(browser!, baseURL, DESKTOP);
+      await logIn(second, "kiemphieu2");
+      await second.goto(`${pollUrl}/paper`);
+      await second.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+      await second.getByRole("button", { name: "Tôi đã đối chiếu, xác nhận số liệu" }).click();
+      await second.getByRole("status").waitFor();
+      await shoot(second, "paper-list");
+      await counter.context().close();
+      await second.context().close();
+
       for (const username of ["kiemphieu1", "kiemphieu2"]) {
         const member = await newPage(browser!, baseURL, DESKTOP);
         await logIn(member, username);
@@ -248,6 +287,8 @@ async function main() {
       await shoot(reader, "results");
       await scrollToTop(reader, "#subjects-title");
       await shoot(reader, "results-bars");
+      await scrollToTop(reader, "#channels-title");
+      await shoot(reader, "results-channels");
     });
   } finally {
     await browser?.close();
