@@ -6,6 +6,7 @@ import type net from "node:net";
 import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "../db/schema";
+import { logger } from "./logger.server";
 import {
   FolderLockedError,
   acquireFolderLock,
@@ -18,6 +19,18 @@ import {
 pg.types.setTypeParser(1082, (v) => v);
 
 export type DatabaseMode = "postgres" | "embedded" | "embedded-via-server";
+
+/**
+ * A database that restarts ends every connection with an 'error' event, on the pool for idle clients and on the
+ * client itself for one in use; unheard, either kills the process. The pool drops a broken client and the next
+ * query opens a new one; the request that was using it fails on its own (and its transaction with it).
+ */
+function survivingRestarts(pool: pg.Pool): pg.Pool {
+  const warn = (error: Error) => logger.warn({ err: { message: error.message } }, "database connection lost");
+  pool.on("error", warn);
+  pool.on("connect", (client) => client.on("error", warn));
+  return pool;
+}
 
 export interface OpenDatabaseOptions {
   databaseUrl?: string;
@@ -38,7 +51,7 @@ export interface OpenedDatabase {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = survivingRestarts(new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 }));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(options.databaseUrl);
     return { db, mode: "postgres", describe: `PostgreSQL ${url.host}${url.pathname}`, close: () => db.destroy() };
@@ -50,7 +63,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   if (!lock) {
     if (!options.allowViaServer) throw new FolderLockedError(dataDir);
     // A server owns the folder: speak to it through its socket, never open the folder a second time.
-    const pool = new pg.Pool({ host: dataDir, port: 5432, database: "postgres", user: "postgres", max: 1 });
+    const pool = survivingRestarts(
+      new pg.Pool({ host: dataDir, port: 5432, database: "postgres", user: "postgres", max: 1 })
+    );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -19,7 +19,10 @@ import { DEFAULT_LOCALE, type Locale } from "~/i18n/define";
 import { translate } from "~/i18n/i18n";
 
 function respond(view: BallotView) {
-  return data(view, { status: viewStatus(view) });
+  const status = viewStatus(view);
+  // A 200 is left unsaid: an action's explicit status outranks the loaders' run after it, so were the page's loader
+  // to fail then (the database gone for a moment), a stated 200 would serve the error page as a success.
+  return status === 200 ? data(view) : data(view, { status });
 }
 
 export async function loader({ params }: LoaderFunctionArgs) {
