@@ -15,13 +15,33 @@ export function formValues(formData: FormData): Record<string, string> {
   return values;
 }
 
+/**
+ * A post's form, as every action reads it. A body that is not a form (JSON, a cut-off upload) is a 400, not a
+ * crash; NUL characters, which no keyboard types and PostgreSQL refuses in text, are dropped.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw new Response("Bad Request", { status: 400 });
+  }
+  const clean = new FormData();
+  for (const [key, value] of form.entries()) {
+    clean.append(key.replaceAll("\u0000", ""), typeof value === "string" ? value.replaceAll("\u0000", "") : value);
+  }
+  return clean;
+}
+
 /** Runs the form's zod schema (the same one the browser ran) and maps its issues to message keys per field. */
 export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): ParsedForm<z.infer<S>> {
-  const raw: Record<string, unknown> = {};
-  for (const key of new Set(formData.keys())) {
-    const all = formData.getAll(key);
-    raw[key] = all.length > 1 ? all : all[0];
-  }
+  // Built with fromEntries, so that a field named "__proto__" is a field like any other, not the object's prototype.
+  const raw: Record<string, unknown> = Object.fromEntries(
+    [...new Set(formData.keys())].map((key) => {
+      const all = formData.getAll(key);
+      return [key, all.length > 1 ? all : all[0]];
+    })
+  );
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, errors: issuesToErrors(result.error.issues), values: formValues(formData) };

@@ -68,7 +68,8 @@ export function columnForHeader(kind: ImportKind, header: string): ImportColumn 
 // Forms of the import page.
 
 function hasFile(value: unknown): boolean {
-  if (!value || typeof value !== "object") return false;
+  // Two files under one name arrive as an array: the form has one file input, so that is not a file chosen.
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
   // A FileList in the browser, a File on the server (an empty file input posts a file without a name).
   if ("length" in value && typeof value.length === "number") return value.length > 0;
   return "name" in value && typeof value.name === "string" && value.name !== "";

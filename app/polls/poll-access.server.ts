@@ -8,16 +8,8 @@ import { db } from "~/db.server";
 import type { PollStatus } from "../../db/schema";
 import { applySchedules } from "./lifecycle.server";
 
-export function notFound(): never {
-  throw new Response("Not Found", { status: 404 });
-}
-
-/** A positive integer from a URL or a form, or a 404: a tampered id never reaches a query as NaN. */
-export function idParam(value: string | undefined | null): number {
-  const id = Number(value);
-  if (!value || !/^\d{1,9}$/.test(value) || !Number.isSafeInteger(id) || id <= 0) notFound();
-  return id;
-}
+export { idParam, notFound } from "~/components/params.server";
+import { idParam, notFound } from "~/components/params.server";
 
 /**
  * The signed-in user and the poll of the URL, once the user holds `permission` on the poll's unit: 404 for a poll

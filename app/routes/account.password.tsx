@@ -5,7 +5,7 @@ import { changePasswordSchema } from "~/auth/auth.schema";
 import { destroyOtherSessions, requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, Notice, useValidatedForm } from "~/components/form";
-import { parseForm, type FieldErrors } from "~/components/forms";
+import { parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { useT } from "~/i18n/use-t";
 import { changeOwnPassword } from "~/users/users.server";
 
@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = parseForm(changePasswordSchema, await request.formData());
+  const parsed = parseForm(changePasswordSchema, await readForm(request));
   if (!parsed.ok) return data({ errors: parsed.errors }, { status: 400 });
   const result = await changeOwnPassword({
     userId: user.id,

@@ -5,7 +5,7 @@ import { hasAnyGrant, requirePermission } from "~/auth/permissions.server";
 import { requireUser, type SessionUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
-import { formValues, parseForm } from "~/components/forms";
+import { formValues, parseForm, readForm } from "~/components/forms";
 import { useT } from "~/i18n/use-t";
 import { CreateWardForm, ProvinceList } from "~/units/admin-units";
 import { Breadcrumbs } from "~/units/breadcrumbs";
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   requireAdmin(user);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const actor = { userId: user.id, label: user.username };
 

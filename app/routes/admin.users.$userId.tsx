@@ -4,7 +4,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
-import { formValues, parseForm, type FieldErrors } from "~/components/forms";
+import { formValues, parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { formatDateTime, type Message } from "~/i18n/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { AccountStatus, pageTitle } from "~/users/account-ui";
@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, scope, account } = await loadAccount(request, params.userId);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const here = `/admin/users/${account.id}`;
   const refuse = (errors: FieldErrors, formError?: Message) =>

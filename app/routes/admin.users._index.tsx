@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, Notice, useValidatedForm } from "~/components/form";
-import { formValues, parseForm, type FieldErrors } from "~/components/forms";
+import { formValues, parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { useT } from "~/i18n/use-t";
 import { doneMessage } from "~/users/account-sections";
 import { AccountStatus, GrantFields, pageTitle, useGrantText } from "~/users/account-ui";
@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const scope = await requireAccountAdmin(user);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(createAccountSchema, formData);
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
   const { username, fullName, password, role, unitId } = parsed.data;

@@ -7,7 +7,7 @@ import { safeRedirect } from "~/auth/safe-redirect";
 import { createSession, getUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, useValidatedForm } from "~/components/form";
-import { parseForm, type FieldErrors } from "~/components/forms";
+import { parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { formatDateTime, type Message } from "~/i18n/i18n";
 import { getLocale } from "~/i18n/locale.server";
 import { useT } from "~/i18n/use-t";
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(loginSchema, formData);
   if (!parsed.ok) return data({ errors: parsed.errors, formError: undefined, values: parsed.values }, { status: 400 });
   const { username, password, redirectTo } = parsed.data;

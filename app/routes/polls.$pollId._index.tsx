@@ -19,6 +19,7 @@ import { listConfirmations, readTally } from "~/polls/publish.server";
 import { listPaperEntries } from "~/paper/paper.server";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail } from "~/units/units.server";
+import { readForm } from "~/components/forms";
 
 /** A refused issue comes back from the download route as query parameters; only known message keys are shown. */
 function issueRefusal(url: URL): IssueRefusal | undefined {
@@ -75,7 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, poll } = await requirePollAccess({ request, params, permission: "poll.manage", applyDue: true });
   const details = (await getPollDetails({ pollId: poll.id }))!;
-  return pollAction({ user, poll: details, formData: await request.formData() });
+  return pollAction({ user, poll: details, formData: await readForm(request) });
 }
 
 export default function PollPage() {

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
-import { parseForm } from "~/components/forms";
+import { parseForm, readForm } from "~/components/forms";
 import type { Message } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
 import { countWithShares, KeyShareError } from "~/polls/key-shares.server";
@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, poll } = await requirePollAccess({ request, params, permission: "poll.count" });
-  const parsed = parseForm(countSchema, await request.formData());
+  const parsed = parseForm(countSchema, await readForm(request));
   if (!parsed.ok) return data({ formError: "errors.form" as Message }, { status: 400 });
   try {
     const { ballotsCounted } = await countWithShares({

@@ -3,7 +3,7 @@
 // in this request's memory until the bytes are sent. A refused post goes back to the poll page with its message.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { parseForm } from "~/components/forms";
+import { parseForm, readForm } from "~/components/forms";
 import {
   CredentialChangeError,
   CredentialIssueError,
@@ -31,7 +31,7 @@ function backToPoll(pollId: number, error: { field: string; message: string }, v
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, poll } = await requirePollAccess({ request, params, permission: "poll.manage" });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(issueSchema, formData);
   if (!parsed.ok) {
     const [field, message] = Object.entries(parsed.errors)[0];

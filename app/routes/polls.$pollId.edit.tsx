@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formValues, parseForm, type FieldErrors } from "~/components/forms";
+import { formValues, parseForm, readForm, type FieldErrors } from "~/components/forms";
 import type { Message } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
 import { PollStateError } from "~/polls/lifecycle.server";
@@ -48,7 +48,7 @@ function refused(errors: FieldErrors, formError: Message | null, values: Record<
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, poll } = await requirePollAccess({ request, params, permission: "poll.manage", applyDue: true });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = pollFormRefusalValues(formData, formValues(formData));
   const parsed = parseForm(pollSchema, formData);
   if (!parsed.ok) return refused(parsed.errors, null, values);

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, useValidatedForm } from "~/components/form";
-import { parseForm, type FieldErrors } from "~/components/forms";
+import { parseForm, readForm, type FieldErrors } from "~/components/forms";
 import type { Message } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
 import { PollStateError } from "~/polls/lifecycle.server";
@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, poll } = await requireMeetingAccess({ request, params });
-  const parsed = parseForm(meetingSchema, await request.formData());
+  const parsed = parseForm(meetingSchema, await readForm(request));
   if (!parsed.ok) return data({ errors: parsed.errors, formError: null, values: parsed.values }, { status: 400 });
   try {
     await updateMeeting({ actor: actorOf(user), pollId: poll.id, meeting: parsed.data });

@@ -7,7 +7,7 @@ import { useMemo } from "react";
 import { can } from "~/auth/permissions.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, useValidatedForm } from "~/components/form";
-import { parseForm, type FieldErrors } from "~/components/forms";
+import { parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { formatDateTime, type Message } from "~/i18n/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { paperConfirmSchema, paperEntrySchema, readScope, subjectField, type PaperScope } from "~/paper/paper.schema";
@@ -90,7 +90,7 @@ function paperMessage(error: PaperError): Message {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, poll, scope, schema } = await loadScope(request, params);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const empty = { errors: {} as FieldErrors, values: {} as Record<string, string> };
   try {

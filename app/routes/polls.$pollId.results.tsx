@@ -4,7 +4,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { can, requirePermission } from "~/auth/permissions.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
-import { parseForm } from "~/components/forms";
+import { parseForm, readForm } from "~/components/forms";
 import type { Message } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
 import { actorOf, requirePollAccess, resultsPermission } from "~/polls/poll-access.server";
@@ -84,7 +84,7 @@ async function acknowledge(request: Request, params: ActionFunctionArgs["params"
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") === "acknowledge") return acknowledge(request, params, formData);
   const { user, poll } = await requirePollAccess({ request, params, permission: "poll.count" });
   if (formData.get("intent") !== "confirm") throw new Response("Bad Request", { status: 400 });

@@ -10,6 +10,7 @@ import { claimShare, KeyShareError, memberShare } from "~/polls/key-shares.serve
 import { actorOf, requirePollAccess } from "~/polls/poll-access.server";
 import { pageTitle } from "~/polls/poll-status";
 import { getPollDetails } from "~/polls/polls.server";
+import { readForm } from "~/components/forms";
 
 /** Only the counting member whose account is linked to one of the poll's committee rows reaches this page. */
 async function requireShareHolder(request: Request, params: LoaderFunctionArgs["params"]) {
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, poll } = await requireShareHolder(request, params);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") !== "claim") throw new Response("Bad Request", { status: 400 });
   try {
     const { code } = await claimShare({ actor: actorOf(user), pollId: poll.id, userId: user.id });

@@ -5,7 +5,7 @@ import { can, requirePermission } from "~/auth/permissions.server";
 import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
-import { formValues, parseForm } from "~/components/forms";
+import { formValues, parseForm, readForm } from "~/components/forms";
 import { useT } from "~/i18n/use-t";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { GroupSection, ProvinceSection, WardSection } from "~/units/unit-sections";
@@ -23,10 +23,11 @@ import {
   requireGroupOfWard,
   requireUnit,
 } from "~/units/units.server";
+import { idParam } from "~/components/params.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const unitId = Number(params.unitId);
+  const unitId = idParam(params.unitId);
   await requirePermission(user, "unit.read", unitId);
   const unit = await requireUnit({ unitId });
   const trail = await readableTrail({ user, unitId });
@@ -47,10 +48,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const unitId = Number(params.unitId);
+  const unitId = idParam(params.unitId);
   await requirePermission(user, "unit.manage", unitId);
   const unit = await requireUnit({ unitId });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const actor = { userId: user.id, label: user.username };
   const wardOnly = () => {

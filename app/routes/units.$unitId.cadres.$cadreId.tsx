@@ -28,17 +28,18 @@ import { listTitles } from "~/cadres/titles.server";
 import { PositionHistory } from "~/cadres/position-history";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
-import { formValues, parseForm, type FormFailure } from "~/components/forms";
+import { formValues, parseForm, readForm, type FormFailure } from "~/components/forms";
 import { useT } from "~/i18n/use-t";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail, refusal, requireWard } from "~/units/units.server";
+import { idParam } from "~/components/params.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const unitId = Number(params.unitId);
+  const unitId = idParam(params.unitId);
   await requirePermission(user, "cadre.read", unitId);
   const ward = await requireWard({ unitId });
-  const cadre = await requireCadre({ wardId: ward.id, cadreId: Number(params.cadreId) });
+  const cadre = await requireCadre({ wardId: ward.id, cadreId: idParam(params.cadreId) });
   const canManage = await can(user, "cadre.manage", ward.id);
   return {
     ward,
@@ -73,11 +74,11 @@ async function apply<S extends z.ZodType>(
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const unitId = Number(params.unitId);
+  const unitId = idParam(params.unitId);
   await requirePermission(user, "cadre.manage", unitId);
   const ward = await requireWard({ unitId });
-  const cadre = await requireCadre({ wardId: ward.id, cadreId: Number(params.cadreId) });
-  const formData = await request.formData();
+  const cadre = await requireCadre({ wardId: ward.id, cadreId: idParam(params.cadreId) });
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const scope = { actor: { userId: user.id, label: user.username }, wardId: ward.id, cadreId: cadre.id };
   let outcome: CadreChange | FormFailure;

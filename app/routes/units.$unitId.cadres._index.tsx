@@ -10,14 +10,15 @@ import { createCadre, listCadres, listWardUnits } from "~/cadres/cadres.server";
 import { listTitles } from "~/cadres/titles.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
-import { formValues, parseForm } from "~/components/forms";
+import { formValues, parseForm, readForm } from "~/components/forms";
 import { useT } from "~/i18n/use-t";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail, refusal, requireWard } from "~/units/units.server";
+import { idParam } from "~/components/params.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const unitId = Number(params.unitId);
+  const unitId = idParam(params.unitId);
   await requirePermission(user, "cadre.read", unitId);
   const ward = await requireWard({ unitId });
   const canManage = await can(user, "cadre.manage", ward.id);
@@ -33,10 +34,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const unitId = Number(params.unitId);
+  const unitId = idParam(params.unitId);
   await requirePermission(user, "cadre.manage", unitId);
   const ward = await requireWard({ unitId });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = "createCadre";
   if (formData.get("intent") !== intent) throw new Response("Bad Request", { status: 400 });
   const parsed = parseForm(newCadreSchema, formData);

@@ -10,7 +10,7 @@ import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/reac
 import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
-import { parseForm, type FieldErrors } from "~/components/forms";
+import { parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { ImportHelp, UploadForm } from "~/imports/import-form";
 import { DraftPreview } from "~/imports/import-preview";
 import {
@@ -95,10 +95,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (error instanceof MaxPartSizeExceededError) {
         return refused("upload", { errors: { file: "imports.file.tooLarge" } }, 413);
       }
-      throw error;
+      // A cut-off upload, a malformed part header, a file name that is not UTF-8: the browser did not send a form.
+      return refused("upload", { errors: { file: "imports.file.unreadableUpload" } }, 400);
     }
   } else {
-    formData = await request.formData();
+    formData = await readForm(request);
   }
 
   if (formData.get("intent") === "commit") {
@@ -127,7 +128,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.ok) return refused("upload", { errors: parsed.errors, values: parsed.values });
   const { kind, file } = parsed.data;
   if (!kinds.includes(kind)) throw forbidden();
-  const fileName = file.name.normalize("NFC").slice(0, 200);
+  const fileName = file.name.normalize("NFC").replaceAll("\u0000", "").slice(0, 200);
   try {
     const sheet = await readImportFile({ kind, fileName, bytes: new Uint8Array(await file.arrayBuffer()) });
     const draftId = await createDraft({ userId: user.id, wardId: ward.id, kind, fileName, sheet });

@@ -4,7 +4,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/permissions.server";
 import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formValues, parseForm, type FieldErrors } from "~/components/forms";
+import { formValues, parseForm, readForm, type FieldErrors } from "~/components/forms";
 import type { Message } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
 import { actorOf, idParam, notFound } from "~/polls/poll-access.server";
@@ -30,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const unitId = idParam(params.unitId);
   await requirePermission(user, "poll.manage", unitId);
   if (!(await pollFormOptions({ unitId }))) notFound();
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(pollSchema, formData);
   if (!parsed.ok) {
     return data(

@@ -14,7 +14,7 @@ import {
 } from "~/ballots/ballot.server";
 import { BallotPage } from "~/ballots/ballot-page";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { parseForm } from "~/components/forms";
+import { parseForm, readForm } from "~/components/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/i18n/define";
 import { translate } from "~/i18n/i18n";
 
@@ -36,7 +36,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 // Review and edit only echo the choices back in the page; nothing is stored before intent=cast.
 export async function action({ request, params }: ActionFunctionArgs) {
   const code = canonicalCode(params.code ?? "");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const view = await readBallot({ code });
   if (!code || view.state !== "open") return respond(view);

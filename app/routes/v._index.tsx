@@ -5,13 +5,13 @@ import { codeEntrySchema } from "~/ballots/ballot.schema";
 import { BALLOT_HEADERS, canonicalCode } from "~/ballots/ballot.server";
 import { CodeEntryForm } from "~/ballots/code-entry";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { parseForm, type FieldErrors } from "~/components/forms";
+import { parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/i18n/define";
 import { translate } from "~/i18n/i18n";
 
 // The code travels in the body of a post and lands in /v/<code>: never in a query string.
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = parseForm(codeEntrySchema, await request.formData());
+  const parsed = parseForm(codeEntrySchema, await readForm(request));
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
   const code = canonicalCode(parsed.data.code);
   if (!code) {

@@ -34,6 +34,7 @@ export default defineMessages({
     "imports.hint.startedOn": "Ngày bắt đầu giữ chức vụ: ngày/tháng/năm (01/07/2021) hoặc năm-tháng-ngày (2021-07-01).",
 
     "imports.file.required": "Vui lòng chọn một tệp CSV hoặc XLSX.",
+    "imports.file.unreadableUpload": "Tệp gửi lên bị lỗi hoặc không trọn vẹn. Hãy chọn lại tệp và gửi lại.",
     "imports.file.empty": "Tệp trống, không có dữ liệu nào.",
     "imports.file.tooLarge": "Tệp quá lớn (tối đa 2 MB). Hãy chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt.",
     "imports.file.tooManyRows":
@@ -137,6 +138,7 @@ export default defineMessages({
     "imports.hint.startedOn": "When the position started: day/month/year (01/07/2021) or year-month-day (2021-07-01).",
 
     "imports.file.required": "Please choose a CSV or XLSX file.",
+    "imports.file.unreadableUpload": "The upload arrived damaged or incomplete. Choose the file again and send it again.",
     "imports.file.empty": "The file is empty.",
     "imports.file.tooLarge":
       "The file is too large (at most 2 MB). Split it into smaller files and import them one by one.",
