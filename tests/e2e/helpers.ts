@@ -1,7 +1,7 @@
 // What several specs do: log in as a demo account, find a unit's id from the home page, act as another person in a
 // browser of their own, download a file.
 import fs from "node:fs/promises";
-import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { test as base, expect, type Browser, type Page, type TestInfo } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
 
 /** The password of every demo account (db/seeds/demo.ts). */
@@ -90,7 +90,9 @@ export async function createAndOpenPoll(
   for (const group of options.groups) await page.getByRole("checkbox", { name: group, exact: true }).check();
   for (const [i, name] of options.committee.entries()) {
     await page.getByLabel(`Họ và tên (thành viên ${i + 1})`, { exact: true }).fill(name);
-    await page.getByLabel(`Nhiệm vụ (thành viên ${i + 1})`, { exact: true }).fill(i === 0 ? "Trưởng ban" : "Thành viên");
+    await page
+      .getByLabel(`Nhiệm vụ (thành viên ${i + 1})`, { exact: true })
+      .fill(i === 0 ? "Trưởng ban" : "Thành viên");
   }
   await page.getByRole("button", { name: "Tạo cuộc lấy phiếu" }).click();
   await expect(page.getByRole("heading", { level: 1, name: options.title })).toBeVisible();
@@ -125,3 +127,19 @@ export async function recordHandedOut(page: Page, count: number) {
   await form.getByRole("button", { name: "Lưu" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Đã ghi số phiếu đã phát." })).toBeVisible();
 }
+
+/**
+ * The spec's `test`, with `own`: another person's page in a browser of their own (see pageOfOwn), closed when the
+ * test ends, whatever happened.
+ */
+export const test = base.extend<{ own: (options?: Parameters<typeof pageOfOwn>[2]) => Promise<Page> }>({
+  own: async ({ browser }, use, testInfo) => {
+    const pages: Page[] = [];
+    await use(async (options) => {
+      const page = await pageOfOwn(browser, testInfo, options);
+      pages.push(page);
+      return page;
+    });
+    for (const page of pages) await page.context().close();
+  },
+});
