@@ -11,6 +11,7 @@ import { parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { formatDateTime, type Message } from "~/i18n/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { paperConfirmSchema, paperEntrySchema, readScope, subjectField, type PaperScope } from "~/paper/paper.schema";
+import { PaperSubjectsTable } from "~/paper/paper-subjects";
 import { confirmPaperEntry, getPaperEntry, PaperError, savePaperEntry } from "~/paper/paper.server";
 import { actorOf, notFound, requireMeetingAccess } from "~/polls/poll-access.server";
 import { pageTitle } from "~/polls/poll-status";
@@ -223,75 +224,13 @@ export default function PaperEntryPage() {
           </div>
           <h2>{t("paper.section.subjects")}</h2>
           <p className="muted">{t("paper.subjectsHint")}</p>
-          <div className="table-wrap">
-            <table className="paper-subjects">
-              <thead>
-                <tr>
-                  <th>{t("results.minutes.col.subject")}</th>
-                  {levels.map((level) => (
-                    <th key={level}>{t(`results.level.${level}`)}</th>
-                  ))}
-                  <th>{t("paper.field.subjectInvalid")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {subjects.map((subject, index) => {
-                  const sumError = errorFor(subjectField(subject.id, 0));
-                  const levelErrors = levels.map((_, i) => errorFor(subjectField(subject.id, i + 1)));
-                  const rowError = levelErrors.find(Boolean) ?? sumError;
-                  const errorId = `paper-subject-${subject.id}-error`;
-                  const input = (code: number, label: string, error: Message | undefined) => (
-                    <input
-                      {...register(subjectField(subject.id, code))}
-                      aria-label={label}
-                      aria-invalid={Boolean(error)}
-                      aria-describedby={rowError ? errorId : undefined}
-                      inputMode="numeric"
-                      autoComplete="off"
-                      size={6}
-                      defaultValue={shown[subjectField(subject.id, code)] ?? ""}
-                    />
-                  );
-                  return (
-                    <tr key={subject.id} className={rowError ? "field--invalid" : undefined}>
-                      <th scope="row">
-                        {index + 1}. {subject.fullName}
-                        <br />
-                        <span className="muted">{subject.title}</span>
-                        {rowError ? (
-                          <p className="field__error" id={errorId} role="alert">
-                            {t(rowError)}
-                          </p>
-                        ) : null}
-                      </th>
-                      {levels.map((level, i) => (
-                        <td key={level}>
-                          {input(
-                            i + 1,
-                            t("paper.field.subjectLevel", {
-                              name: subject.fullName,
-                              level: t(`results.level.${level}`),
-                            }),
-                            levelErrors[i]
-                          )}
-                        </td>
-                      ))}
-                      <td>
-                        {input(
-                          0,
-                          t("paper.field.subjectLevel", {
-                            name: subject.fullName,
-                            level: t("paper.field.subjectInvalid"),
-                          }),
-                          sumError
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <PaperSubjectsTable
+            subjects={subjects}
+            levels={levels}
+            register={register}
+            errorFor={errorFor}
+            shown={shown}
+          />
           {editable ? (
             <button type="submit" className="button">
               {t("paper.save")}
