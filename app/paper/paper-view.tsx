@@ -1,19 +1,11 @@
 // Pieces the paper tally pages share: the scopes a poll's figures can be entered for, and the notices shown after
 // a change redirected back.
 import type { Message } from "~/i18n/i18n";
+import { useT } from "~/i18n/use-t";
+import type { PaperEntry } from "./paper.server";
 import { MEETING_SCOPE } from "./paper.schema";
 
-export interface ScopeEntry {
-  groupId: number | null;
-  summoned: number;
-  present: number;
-  issued: number;
-  collected: number;
-  valid: number;
-  invalid: number;
-  enteredBy: { fullName: string };
-  confirmedBy: { fullName: string } | null;
-}
+export type ScopeEntry = Pick<PaperEntry, "groupId">;
 
 /**
  * Each residential group of the poll, then the whole meeting, with its entry if any. Once figures are entered one
@@ -33,4 +25,24 @@ const NOTICES = { saved: "paper.saved", confirmed: "paper.confirmed" } as const;
 
 export function paperNotice(value: string | null): Message | null {
   return value && value in NOTICES ? NOTICES[value as keyof typeof NOTICES] : null;
+}
+
+/** The header of a table of paper entries: scope, attendance (with the quorum where asked), ballots, status. */
+export function PaperEntriesHead({ quorum = false }: { quorum?: boolean }) {
+  const t = useT();
+  return (
+    <thead>
+      <tr>
+        <th>{t("paper.col.scope")}</th>
+        <th>{t("paper.col.summoned")}</th>
+        <th>{t("paper.col.present")}</th>
+        {quorum ? <th>{t("paper.results.quorum")}</th> : null}
+        <th>{t("paper.col.issued")}</th>
+        <th>{t("paper.col.collected")}</th>
+        <th>{t("paper.col.valid")}</th>
+        <th>{t("paper.col.invalid")}</th>
+        <th>{t("paper.col.status")}</th>
+      </tr>
+    </thead>
+  );
 }

@@ -122,6 +122,16 @@ export async function listPaperEntries(
     );
 }
 
+/** How many paper entries a poll has, and how many of them are confirmed (the poll page's link says so). */
+export async function paperEntryCounts({ pollId }: { pollId: number }) {
+  const row = await db
+    .selectFrom("paper_tallies")
+    .select((eb) => [eb.fn.countAll<string>().as("entered"), eb.fn.count<string>("confirmed_by").as("confirmed")])
+    .where("poll_id", "=", pollId)
+    .executeTakeFirstOrThrow();
+  return { entered: Number(row.entered), confirmed: Number(row.confirmed) };
+}
+
 export async function getPaperEntry({ pollId, scope }: { pollId: number; scope: PaperScope }) {
   const entries = await listPaperEntries({ pollId });
   return entries.find((e) => e.groupId === groupOf(scope)) ?? null;

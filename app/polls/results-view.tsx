@@ -9,6 +9,7 @@ import { useLocale, useT } from "~/i18n/use-t";
 import { formatCount, formatPercent, percent } from "~/results/rules";
 import { TallyBars } from "~/results/TallyBars";
 import type { BreakdownCell, BreakdownColumn, PollTally } from "~/results/tally";
+import { PaperEntriesHead } from "~/paper/paper-view";
 import { shortHash } from "./polls.schema";
 import type { KeySummary } from "./key-shares.server";
 
@@ -261,19 +262,7 @@ function PaperEntries({ tally }: { tally: PollTally }) {
       <h2 id="paper-entries-title">{t("paper.results.entriesTitle")}</h2>
       <div className="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th>{t("paper.col.scope")}</th>
-              <th>{t("paper.col.summoned")}</th>
-              <th>{t("paper.col.present")}</th>
-              <th>{t("paper.results.quorum")}</th>
-              <th>{t("paper.col.issued")}</th>
-              <th>{t("paper.col.collected")}</th>
-              <th>{t("paper.col.valid")}</th>
-              <th>{t("paper.col.invalid")}</th>
-              <th>{t("paper.col.status")}</th>
-            </tr>
-          </thead>
+          <PaperEntriesHead quorum />
           <tbody>
             {tally.paper.map((e) => (
               <tr key={e.unitId ?? "meeting"}>

@@ -16,7 +16,7 @@ import { pageTitle, PollStatusBadge } from "~/polls/poll-status";
 import { pollNotice } from "~/polls/polls.schema";
 import { getPollDetails, listCommittee, listPollGroups, listSubjects } from "~/polls/polls.server";
 import { listConfirmations, readTally } from "~/polls/publish.server";
-import { listPaperEntries } from "~/paper/paper.server";
+import { paperEntryCounts } from "~/paper/paper.server";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail } from "~/units/units.server";
 import { readForm } from "~/components/forms";
@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const poll = (await getPollDetails({ pollId: found.id }))!;
   const counted = poll.status !== "draft" && poll.status !== "open";
   const canReadResults = counted && (await can(user, resultsPermission(poll.status), poll.unit_id));
-  const [subjects, groups, committee, summary, batches, confirmations, trail, keys, paperEntries] = await Promise.all([
+  const [subjects, groups, committee, summary, batches, confirmations, trail, keys, paper] = await Promise.all([
     listSubjects({ pollId: poll.id }),
     listPollGroups({ pollId: poll.id }),
     listCommittee({ pollId: poll.id }),
@@ -46,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     counted ? listConfirmations({ pollId: poll.id }) : Promise.resolve([]),
     readableTrail({ user, unitId: poll.unit_id }),
     keySummary({ pollId: poll.id, userId: user.id }),
-    listPaperEntries({ pollId: poll.id }),
+    paperEntryCounts({ pollId: poll.id }),
   ]);
   const current = canReadResults && poll.status === "closed" ? await readTally({ pollId: poll.id }) : null;
   const canManage = await can(user, "poll.manage", poll.unit_id);
@@ -64,10 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canRecordMeeting: canManage || (await can(user, "poll.count", poll.unit_id)),
     canCount: await can(user, "poll.count", poll.unit_id),
     keys: keys!,
-    paper: {
-      entered: paperEntries.length,
-      confirmed: paperEntries.filter((e) => e.confirmedBy !== null).length,
-    },
+    paper,
     canReadResults,
     issueRefusal: issueRefusal(new URL(request.url)),
   };
@@ -98,7 +95,8 @@ export default function PollPage() {
       />
       <h1>{poll.title}</h1>
       <p className="poll-heading">
-        <PollStatusBadge status={poll.status} countedAt={poll.counted_at} /> <span className="muted">{t(`polls.kind.${poll.kind}`)}</span>
+        <PollStatusBadge status={poll.status} countedAt={poll.counted_at} />{" "}
+        <span className="muted">{t(`polls.kind.${poll.kind}`)}</span>
       </p>
       <Notice message={pollNotice(params.get("notice"), params.get("count"))} />
       <LifecycleSection poll={poll} refused={canManage ? refused : undefined} />

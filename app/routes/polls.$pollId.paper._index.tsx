@@ -5,7 +5,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
 import { useLocale, useT } from "~/i18n/use-t";
-import { paperNotice, paperScopes } from "~/paper/paper-view";
+import { PaperEntriesHead, paperNotice, paperScopes } from "~/paper/paper-view";
 import { listPaperEntries } from "~/paper/paper.server";
 import { requireMeetingAccess } from "~/polls/poll-access.server";
 import { pageTitle, PollStatusBadge } from "~/polls/poll-status";
@@ -48,18 +48,7 @@ export default function PaperTallies() {
       ) : null}
       <section className="card table-wrap">
         <table className="paper-entries">
-          <thead>
-            <tr>
-              <th>{t("paper.col.scope")}</th>
-              <th>{t("paper.col.summoned")}</th>
-              <th>{t("paper.col.present")}</th>
-              <th>{t("paper.col.issued")}</th>
-              <th>{t("paper.col.collected")}</th>
-              <th>{t("paper.col.valid")}</th>
-              <th>{t("paper.col.invalid")}</th>
-              <th>{t("paper.col.status")}</th>
-            </tr>
-          </thead>
+          <PaperEntriesHead />
           <tbody>
             {scopes.map(({ scope, name, entry }) => (
               <tr key={scope}>
