@@ -1,32 +1,37 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { nfc } from "~/components/text";
 
 export const USERNAME_PATTERN = /^[a-z0-9._-]{3,40}$/;
 
 export const loginSchema = z.object({
-  username: nfc(z.string().trim().toLowerCase().min(1, "errors.required").max(40, "auth.usernameInvalid")),
-  password: z.string().min(1, "errors.required").max(200, "auth.passwordTooLong"),
-  redirectTo: z.string().optional(),
+  username: nfc(
+    z
+      .string()
+      .check(z.trim(), z.toLowerCase(), z.minLength(1, "errors.required"), z.maxLength(40, "auth.usernameInvalid"))
+  ),
+  password: z.string().check(z.minLength(1, "errors.required"), z.maxLength(200, "auth.passwordTooLong")),
+  redirectTo: z.optional(z.string()),
 });
 export type LoginInput = z.infer<typeof loginSchema>;
 
 export const passwordRules = z
   .string()
-  .min(10, "auth.passwordTooShort")
-  .max(200, "auth.passwordTooLong");
+  .check(z.minLength(10, "auth.passwordTooShort"), z.maxLength(200, "auth.passwordTooLong"));
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string().min(1, "errors.required").max(200, "auth.passwordTooLong"),
+    currentPassword: z.string().check(z.minLength(1, "errors.required"), z.maxLength(200, "auth.passwordTooLong")),
     newPassword: passwordRules,
-    confirmPassword: z.string().min(1, "errors.required"),
+    confirmPassword: z.string().check(z.minLength(1, "errors.required")),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, {
-    path: ["confirmPassword"],
-    message: "auth.passwordMismatch",
-  })
-  .refine((v) => v.newPassword !== v.currentPassword, {
-    path: ["newPassword"],
-    message: "auth.passwordSame",
-  });
+  .check(
+    z.refine((v) => v.newPassword === v.confirmPassword, {
+      path: ["confirmPassword"],
+      message: "auth.passwordMismatch",
+    }),
+    z.refine((v) => v.newPassword !== v.currentPassword, {
+      path: ["newPassword"],
+      message: "auth.passwordSame",
+    })
+  );
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;

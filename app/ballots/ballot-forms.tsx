@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useMemo } from "react";
-import { useValidatedForm } from "~/components/form";
+import { useCheckedForm } from "~/components/checked-form";
 import type { Message } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
 import { LEVELS } from "~/results/tally";
@@ -16,7 +16,7 @@ function useBallotForm(view: OpenBallotView, mode: "ballot" | "carried") {
   const { kind } = view.poll;
   const ids = view.subjects.map((s) => s.id).join(",");
   const schema = useMemo(() => ballotSchema({ kind, subjectIds: ids.split(",").map(Number), mode }), [kind, ids, mode]);
-  return useValidatedForm(schema, view.errors, view.choices);
+  return useCheckedForm(schema, view.errors);
 }
 
 /** Step 1: one fieldset per subject, one large radio button per level; nothing else to fill in. */

@@ -60,7 +60,7 @@ function Recorded({ poll, receipt }: { poll: BallotPoll; receipt: string }) {
         <p>{t("ballots.recorded.board")}</p>
         {poll.boardPath ? (
           <p>
-            <Link to={`${poll.boardPath}?receipt=${receipt}`}>{t("board.link.resident")}</Link>
+            <Link to={`${poll.boardPath}?receipt=${receipt}`}>{t("ballots.recorded.boardLink")}</Link>
           </p>
         ) : null}
         <p>{t("ballots.recorded.keep")}</p>

@@ -1,13 +1,12 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import { preprocess } from "~/components/text";
 import { LEVELS, type PollKind } from "~/results/tally";
 
 /** The code typed by hand at /v. Whether it can be a code at all is decided on the server (normalizeCode). */
 export const codeEntrySchema = z.object({
   code: z
     .string({ error: "ballots.code.required" })
-    .trim()
-    .min(1, "ballots.code.required")
-    .max(200, "ballots.code.malformed"),
+    .check(z.trim(), z.minLength(1, "ballots.code.required"), z.maxLength(200, "ballots.code.malformed")),
 });
 
 /** A subject left blank: invalid for that subject, as on a paper ballot. */
@@ -44,11 +43,11 @@ export function ballotSchema({
   subjectIds: number[];
   mode: "ballot" | "carried";
 }) {
-  const shape: Record<string, z.ZodType> = { intent: z.enum(BALLOT_INTENTS).optional() };
+  const shape: Record<string, z.ZodMiniType> = { intent: z.optional(z.enum(BALLOT_INTENTS)) };
   for (const id of subjectIds) {
     const value = z.enum(allowedValues(kind) as [string, ...string[]], { error: "ballots.errors.invalidChoice" });
     shape[subjectField(id)] =
-      mode === "ballot" ? z.preprocess((v) => (v === undefined || v === null || v === "" ? BLANK : v), value) : value;
+      mode === "ballot" ? preprocess((v) => (v === undefined || v === null || v === "" ? BLANK : v), value) : value;
   }
   return z.strictObject(shape, { error: "ballots.errors.tampered" });
 }

@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { requiredText } from "~/components/text";
+import * as z from "zod/mini";
+import { preprocess, refuse, requiredText } from "~/components/text";
 import { TIME_ZONE } from "~/i18n/i18n";
 import { unitIdField } from "~/units/units.schema";
 
@@ -38,57 +38,52 @@ export function parseDateInput(value: string): string | null {
   return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
-function toIsoDate(value: string, ctx: z.RefinementCtx): string {
-  const iso = parseDateInput(value);
-  if (iso === null) {
-    ctx.addIssue({ code: "custom", message: "errors.invalidDate" });
-    return z.NEVER;
-  }
-  return iso;
+function toIsoDate(value: string, payload: z.core.ParsePayload): string {
+  return parseDateInput(value) ?? refuse(payload, "errors.invalidDate");
 }
 
 /** A required date field: 'dd/mm/yyyy' or 'yyyy-mm-dd' in, 'YYYY-MM-DD' out; "errors.invalidDate" otherwise. */
 export function dateField() {
-  return z.preprocess(
+  return preprocess(
     (v) => (typeof v === "string" ? v.trim() : v),
-    z.string({ message: "errors.required" }).min(1, "errors.required").transform(toIsoDate)
+    z.pipe(z.string({ message: "errors.required" }).check(z.minLength(1, "errors.required")), z.transform(toIsoDate))
   );
 }
 
 /** The same, where an empty field means no date (null). */
 export function optionalDateField() {
-  return z.preprocess(
+  return preprocess(
     (v) => (v === undefined || v === null || (typeof v === "string" && v.trim() === "") ? null : v),
-    z.string().transform(toIsoDate).nullable()
+    z.nullable(z.pipe(z.string(), z.transform(toIsoDate)))
   );
 }
 
 /** Optional single-line text: NFC, folded, at most `max` characters; empty means null. */
 function optionalText(max: number) {
-  return z.preprocess((v) => {
+  return preprocess((v) => {
     if (typeof v !== "string") return v ?? null;
     const clean = v.normalize("NFC").replace(/\s+/g, " ").trim();
     return clean === "" ? null : clean;
-  }, z.string().max(max, "errors.tooLong").nullable());
+  }, z.nullable(z.string().check(z.maxLength(max, "errors.tooLong"))));
 }
 
-const optionalId = z.preprocess(
+const optionalId = preprocess(
   (v) => (v === undefined || v === null || (typeof v === "string" && v.trim() === "") ? null : v),
-  z
-    .string()
-    .regex(/^\d{1,9}$/, "errors.invalid")
-    .transform(Number)
-    .nullable()
+  z.nullable(z.pipe(z.string().check(z.regex(/^\d{1,9}$/, "errors.invalid")), z.transform(Number)))
 );
 
-export const birthYearField = z.preprocess(
+export const birthYearField = preprocess(
   (v) => (v === undefined || v === null || (typeof v === "string" && v.trim() === "") ? null : String(v).trim()),
-  z
-    .string()
-    .regex(/^\d{1,4}$/, "errors.invalidNumber")
-    .transform(Number)
-    .refine((year) => year >= MIN_BIRTH_YEAR && year <= Number(todayInVietnam().slice(0, 4)), "cadres.birthYearRange")
-    .nullable()
+  z.nullable(
+    z
+      .pipe(z.string().check(z.regex(/^\d{1,4}$/, "errors.invalidNumber")), z.transform(Number))
+      .check(
+        z.refine(
+          (year) => year >= MIN_BIRTH_YEAR && year <= Number(todayInVietnam().slice(0, 4)),
+          "cadres.birthYearRange"
+        )
+      )
+  )
 );
 
 export const cadreSchema = z.object({
@@ -105,7 +100,10 @@ const positionFields = {
 };
 
 /** A title is either one of the ward's titles (select) or a new one typed in; exactly one of the two. */
-function checkTitleChoice(value: { titleId: number | null; newTitle: string | null }, ctx: z.RefinementCtx) {
+function checkTitleChoice(
+  value: { titleId: number | null; newTitle: string | null },
+  ctx: z.core.$RefinementCtx<{ titleId: number | null; newTitle: string | null }>
+) {
   if (value.titleId === null && value.newTitle === null) {
     ctx.addIssue({ code: "custom", path: ["titleId"], message: "cadres.titleRequired" });
   } else if (value.titleId !== null && value.newTitle !== null) {
@@ -113,20 +111,24 @@ function checkTitleChoice(value: { titleId: number | null; newTitle: string | nu
   }
 }
 
-export const positionSchema = z.object(positionFields).superRefine(checkTitleChoice);
+export const positionSchema = z.object(positionFields).check(z.superRefine(checkTitleChoice));
 export type PositionInput = z.infer<typeof positionSchema>;
 
-export const newCadreSchema = z.object({ ...cadreSchema.shape, ...positionFields }).superRefine(checkTitleChoice);
+export const newCadreSchema = z
+  .object({ ...cadreSchema.shape, ...positionFields })
+  .check(z.superRefine(checkTitleChoice));
 export type NewCadreInput = z.infer<typeof newCadreSchema>;
 
 export const editPositionSchema = z
   .object({ positionId: unitIdField, ...positionFields, endedOn: optionalDateField() })
-  .superRefine(checkTitleChoice)
-  .superRefine((value, ctx) => {
-    if (value.endedOn !== null && value.endedOn < value.startedOn) {
-      ctx.addIssue({ code: "custom", path: ["endedOn"], message: "cadres.endBeforeStart" });
-    }
-  });
+  .check(
+    z.superRefine(checkTitleChoice),
+    z.superRefine((value, ctx) => {
+      if (value.endedOn !== null && value.endedOn < value.startedOn) {
+        ctx.addIssue({ code: "custom", path: ["endedOn"], message: "cadres.endBeforeStart" });
+      }
+    })
+  );
 export type EditPositionInput = z.infer<typeof editPositionSchema>;
 
 /** Ending a position: an empty date means today (in Việt Nam); the start date is checked on the server. */

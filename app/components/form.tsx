@@ -2,7 +2,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useSubmit } from "@remix-run/react";
 import { useId, type FormEvent, type ReactNode } from "react";
 import { useForm, type FieldValues } from "react-hook-form";
-import type { z } from "zod";
+import { safeParse, type $ZodType } from "zod/v4/core";
 import { useT } from "~/i18n/use-t";
 import type { Message } from "~/i18n/i18n";
 import { issuesToErrors, readIssueMessage, type FieldErrors } from "./forms";
@@ -11,7 +11,7 @@ import { issuesToErrors, readIssueMessage, type FieldErrors } from "./forms";
  * Client-side validation with the server's own zod schema. Inputs stay plain named inputs, so the form posts
  * without JavaScript; with it, a refused form never leaves the page and errors show as the user types.
  */
-export function useValidatedForm<S extends z.ZodType>(
+export function useValidatedForm<S extends $ZodType>(
   schema: S,
   serverErrors: FieldErrors | undefined,
   defaultValues?: Record<string, unknown>,
@@ -39,8 +39,8 @@ export function useValidatedForm<S extends z.ZodType>(
   return { register: form.register, errorFor, onSubmit, form };
 }
 
-export function validate<S extends z.ZodType>(schema: S, values: unknown): FieldErrors {
-  const result = schema.safeParse(values);
+export function validate<S extends $ZodType>(schema: S, values: unknown): FieldErrors {
+  const result = safeParse(schema, values);
   return result.success ? {} : issuesToErrors(result.error.issues);
 }
 

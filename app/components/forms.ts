@@ -1,4 +1,5 @@
-import type { z } from "zod";
+// zod's core, not the full zod: this module runs in the browser too, and a schema may be classic zod or zod/mini.
+import { safeParse, type $ZodIssue, type $ZodType, type output } from "zod/v4/core";
 import type { Message, MessageKey, MessageParams } from "~/i18n/i18n";
 
 export type FieldErrors = Record<string, Message>;
@@ -34,7 +35,7 @@ export async function readForm(request: Request): Promise<FormData> {
 }
 
 /** Runs the form's zod schema (the same one the browser ran) and maps its issues to message keys per field. */
-export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): ParsedForm<z.infer<S>> {
+export function parseForm<S extends $ZodType>(schema: S, formData: FormData): ParsedForm<output<S>> {
   // Built with fromEntries, so that a field named "__proto__" is a field like any other, not the object's prototype.
   const raw: Record<string, unknown> = Object.fromEntries(
     [...new Set(formData.keys())].map((key) => {
@@ -42,12 +43,12 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): P
       return [key, all.length > 1 ? all : all[0]];
     })
   );
-  const result = schema.safeParse(raw);
+  const result = safeParse(schema, raw);
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, errors: issuesToErrors(result.error.issues), values: formValues(formData) };
 }
 
-export function issuesToErrors(issues: z.core.$ZodIssue[]): FieldErrors {
+export function issuesToErrors(issues: $ZodIssue[]): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
     const field = issue.path.join(".") || "_form";
@@ -81,7 +82,7 @@ export function readIssueMessage(text: string): Message | null {
   return text.includes(".") && !text.includes(" ") ? (text as Message) : null;
 }
 
-function toMessage(issue: z.core.$ZodIssue): Message {
+function toMessage(issue: $ZodIssue): Message {
   const key = issue.message;
   if (key.startsWith("{")) return readIssueMessage(key) ?? "errors.invalid";
   if (issue.code === "too_big" && key === "errors.tooLong") {

@@ -53,7 +53,7 @@ export function Layout({ user, locale, children }: { user: LayoutUser | null; lo
             </button>
           </Form>
         </div>
-        {user ? <p className="site-header__user">{t("auth.signedInAs", { name: user.full_name })}</p> : null}
+        {user ? <p className="site-header__user">{t("nav.signedInAs", { name: user.full_name })}</p> : null}
       </header>
       <main id="main" className="site-main">
         {children}

@@ -1,67 +1,46 @@
 // Message catalogs: every user-facing string lives in app/i18n/messages/<domain>.ts, Vietnamese first.
 // Schemas and server code speak in message keys; components translate them with `useT()`.
-import audit from "./messages/audit";
-import auth from "./messages/auth";
-import board from "./messages/board";
-import ballots from "./messages/ballots";
-import cadres from "./messages/cadres";
-import common from "./messages/common";
-import credentials from "./messages/credentials";
-import imports from "./messages/imports";
-import paper from "./messages/paper";
-import polls from "./messages/polls";
-import results from "./messages/results";
-import units from "./messages/units";
-import users from "./messages/users";
+//
+// The server holds every catalog. The browser holds only the catalogs of the routes it has loaded: each route
+// module calls `loadCatalogs` with those its page shows (root loads `common`), so that the resident's ballot does
+// not carry the officers' catalogs. catalogs.test.ts checks every route against the keys its modules use.
+import { ALL_CATALOGS, type AllMessages } from "./catalogs.server";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "./define";
 
-const catalogs = [
-  common,
-  auth,
-  units,
-  cadres,
-  imports,
-  users,
-  results,
-  credentials,
-  ballots,
-  polls,
-  audit,
-  board,
-  paper,
-] as const;
-
-type Catalog = typeof common.vi &
-  typeof auth.vi &
-  typeof units.vi &
-  typeof cadres.vi &
-  typeof imports.vi &
-  typeof users.vi &
-  typeof results.vi &
-  typeof credentials.vi &
-  typeof ballots.vi &
-  typeof polls.vi &
-  typeof audit.vi &
-  typeof board.vi &
-  typeof paper.vi;
-export type MessageKey = keyof Catalog & string;
+export type MessageKey = keyof AllMessages & string;
 export type MessageParams = Record<string, string | number>;
 /** A message to show: a key, or a key with its parameters. */
 export type Message = MessageKey | { key: MessageKey; params?: MessageParams };
+/** A domain's catalog, as app/i18n/messages/<domain>.ts defines it. */
+export type MessageCatalog = { vi: Record<string, string>; en: Record<string, string> };
 
-const merged: Record<Locale, Record<string, string>> = {
-  vi: Object.assign({}, ...catalogs.map((c) => c.vi)),
-  en: Object.assign({}, ...catalogs.map((c) => c.en)),
-};
+const table: Record<Locale, Record<string, string>> = { vi: {}, en: {} };
+const loaded = new Set<MessageCatalog>();
+
+/**
+ * Adds catalogs to the messages this process can show. A route module calls it at its top level, so that its
+ * catalogs are there before anything of the route renders or runs, on the server and in the browser alike.
+ */
+export function loadCatalogs(...catalogs: MessageCatalog[]): void {
+  for (const catalog of catalogs) {
+    if (loaded.has(catalog)) continue;
+    loaded.add(catalog);
+    Object.assign(table.vi, catalog.vi);
+    Object.assign(table.en, catalog.en);
+  }
+}
+
+// Every catalog on the server; nothing in the browser, where catalogs.server.ts is an empty module.
+loadCatalogs(...(ALL_CATALOGS ?? []));
 
 export function isMessageKey(value: unknown): value is MessageKey {
-  return typeof value === "string" && value in merged.vi;
+  return typeof value === "string" && value in table.vi;
 }
 
 export function translate(locale: Locale, message: Message | string, params?: MessageParams): string {
   const key = typeof message === "string" ? message : message.key;
   const values = typeof message === "string" ? params : { ...message.params, ...params };
-  const template = merged[locale][key] ?? merged[DEFAULT_LOCALE][key] ?? key;
+  const template = table[locale][key] ?? table[DEFAULT_LOCALE][key] ?? key;
   if (!values) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in values ? String(values[name]) : whole,

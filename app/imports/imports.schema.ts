@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { nameKey, requiredText } from "~/components/text";
+import * as z from "zod/mini";
+import { nameKey, preprocess, refuse, requiredText } from "~/components/text";
 import { CADRE_NAME_MAX, MIN_BIRTH_YEAR, parseDateInput, TITLE_NAME_MAX } from "~/cadres/cadres.schema";
 import { UNIT_NAME_MAX } from "~/units/units.schema";
 import type { MessageKey } from "~/i18n/i18n";
@@ -81,7 +81,7 @@ export const uploadSchema = z.object({
 });
 
 export const commitSchema = z.object({
-  draftId: z.string().uuid("imports.draftMissing"),
+  draftId: z.string().check(z.uuid("imports.draftMissing")),
 });
 
 export function isImportKind(value: unknown): value is ImportKind {
@@ -97,31 +97,26 @@ function currentYear() {
   return new Date().getFullYear();
 }
 
-const birthYearCell = z.preprocess(
+const birthYearCell = preprocess(
   blankToNull,
-  z
-    .string()
-    .regex(/^\d{4}$/, "imports.row.badYear")
-    .transform(Number)
-    .refine((year) => year >= MIN_BIRTH_YEAR && year <= currentYear(), "imports.row.badYear")
-    .nullable()
+  z.nullable(
+    z
+      .pipe(z.string().check(z.regex(/^\d{4}$/, "imports.row.badYear")), z.transform(Number))
+      .check(z.refine((year) => year >= MIN_BIRTH_YEAR && year <= currentYear(), "imports.row.badYear"))
+  )
 );
 
 const DATE_SHAPE = /^\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}$|^\d{4}-\d{1,2}-\d{1,2}$/;
 
-const dateCell = z
-  .string({ message: "errors.required" })
-  .min(1, "errors.required")
-  .transform((value, ctx) => {
+const dateCell = z.pipe(
+  z.string({ message: "errors.required" }).check(z.minLength(1, "errors.required")),
+  z.transform((value: string, payload) => {
     const iso = parseDateInput(value);
     if (iso !== null) return iso;
     // A well-formed date that no calendar has (31/02) gets its own message: the officer looks for a typo.
-    ctx.addIssue({
-      code: "custom",
-      message: DATE_SHAPE.test(value) ? "imports.row.impossibleDate" : "imports.row.badDate",
-    });
-    return z.NEVER;
-  });
+    return refuse(payload, DATE_SHAPE.test(value) ? "imports.row.impossibleDate" : "imports.row.badDate");
+  })
+);
 
 export const groupRowSchema = z.object({ name: requiredText(UNIT_NAME_MAX) });
 export type GroupRow = z.infer<typeof groupRowSchema>;
@@ -130,7 +125,7 @@ export const cadreRowSchema = z.object({
   fullName: requiredText(CADRE_NAME_MAX),
   birthYear: birthYearCell,
   title: requiredText(TITLE_NAME_MAX),
-  unit: z.preprocess(blankToNull, z.string().nullable()),
+  unit: preprocess(blankToNull, z.nullable(z.string())),
   startedOn: dateCell,
 });
 export type CadreRow = z.infer<typeof cadreRowSchema>;

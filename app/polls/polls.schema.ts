@@ -1,7 +1,7 @@
 // The forms of a poll's pages, each one zod schema shared by the browser (react-hook-form) and the server
 // (parseForm). Every message is a catalog key.
-import { z } from "zod";
-import { requiredText } from "~/components/text";
+import * as z from "zod/mini";
+import { preprocess, refuse, requiredText } from "~/components/text";
 import { unitIdField } from "~/units/units.schema";
 import { DEFAULT_RULES, type PollRules } from "~/results/tally";
 import { formatFraction } from "~/results/rules";
@@ -52,19 +52,14 @@ export function toVietnamLocal(value: Date | string | null): string {
   return new Date(new Date(value).getTime() + VN_OFFSET_MS).toISOString().slice(0, 16);
 }
 
-const optionalDateTime = z.preprocess(
+const optionalDateTime = preprocess(
   (v) => (v === undefined || v === null || (typeof v === "string" && v.trim() === "") ? null : v),
-  z
-    .string()
-    .transform((value, ctx) => {
-      const date = fromVietnamLocal(value);
-      if (!date) {
-        ctx.addIssue({ code: "custom", message: "polls.errors.dateTime" });
-        return z.NEVER;
-      }
-      return date;
-    })
-    .nullable()
+  z.nullable(
+    z.pipe(
+      z.string(),
+      z.transform((value: string, payload) => fromVietnamLocal(value) ?? refuse(payload, "polls.errors.dateTime"))
+    )
+  )
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -72,51 +67,48 @@ const optionalDateTime = z.preprocess(
 
 /** Optional single-line text: NFC, folded, at most `max` characters; empty means null. */
 function optionalText(max: number) {
-  return z.preprocess((v) => {
+  return preprocess((v) => {
     if (typeof v !== "string") return v ?? null;
     const clean = v.normalize("NFC").replace(/\s+/g, " ").trim();
     return clean === "" ? null : clean;
-  }, z.string().max(max, "errors.tooLong").nullable());
+  }, z.nullable(z.string().check(z.maxLength(max, "errors.tooLong"))));
 }
 
 /** Checkboxes sharing one name: nothing checked, one value (a plain post or react-hook-form), or several. */
 function idList(requiredMessage: string) {
-  return z.preprocess(
+  return preprocess(
     (v) => (v === undefined || v === null || v === false || v === "" ? [] : Array.isArray(v) ? v : [v]),
     z
-      .array(
-        z
-          .string()
-          .regex(/^\d{1,9}$/, "errors.invalid")
-          .transform(Number),
-        { message: "errors.invalid" }
-      )
-      .min(1, requiredMessage)
+      .array(z.pipe(z.string().check(z.regex(/^\d{1,9}$/, "errors.invalid")), z.transform(Number)), {
+        message: "errors.invalid",
+      })
+      .check(z.minLength(1, requiredMessage))
   );
 }
 
 /** A whole number typed in a text field, between min and max; `message` otherwise. */
 export function wholeNumber(min: number, max: number, message: string) {
-  return z.preprocess(
+  return preprocess(
     (v) => (typeof v === "string" ? v.trim().replace(/[.\s](?=\d{3}\b)/g, "") : v),
     z
-      .string({ message: "errors.required" })
-      .min(1, "errors.required")
-      .regex(/^\d{1,9}$/, "errors.invalidNumber")
-      .transform(Number)
-      .refine((n) => n >= min && n <= max, message)
+      .pipe(
+        z
+          .string({ message: "errors.required" })
+          .check(z.minLength(1, "errors.required"), z.regex(/^\d{1,9}$/, "errors.invalidNumber")),
+        z.transform(Number)
+      )
+      .check(z.refine((n) => n >= min && n <= max, message))
   );
 }
 
 function optionalWholeNumber(max: number) {
-  return z.preprocess(
+  return preprocess(
     (v) => (v === undefined || v === null || (typeof v === "string" && v.trim() === "") ? null : String(v).trim()),
-    z
-      .string()
-      .regex(/^\d{1,9}$/, "errors.invalidNumber")
-      .transform(Number)
-      .refine((n) => n <= max, "errors.invalidNumber")
-      .nullable()
+    z.nullable(
+      z
+        .pipe(z.string().check(z.regex(/^\d{1,9}$/, "errors.invalidNumber")), z.transform(Number))
+        .check(z.refine((n) => n <= max, "errors.invalidNumber"))
+    )
   );
 }
 
@@ -136,19 +128,12 @@ export function parseShare(input: string): number | null {
   return Number.isFinite(value) && value > 0 && value <= 1 ? value : null;
 }
 
-const shareField = z.preprocess(
+const shareField = preprocess(
   (v) => (typeof v === "string" ? v.trim() : v),
-  z
-    .string({ message: "errors.required" })
-    .min(1, "errors.required")
-    .transform((value, ctx) => {
-      const share = parseShare(value);
-      if (share === null) {
-        ctx.addIssue({ code: "custom", message: "polls.errors.share" });
-        return z.NEVER;
-      }
-      return share;
-    })
+  z.pipe(
+    z.string({ message: "errors.required" }).check(z.minLength(1, "errors.required")),
+    z.transform((value: string, payload) => parseShare(value) ?? refuse(payload, "polls.errors.share"))
+  )
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -157,84 +142,91 @@ const shareField = z.preprocess(
 const memberName = () => optionalText(MEMBER_NAME_MAX);
 const memberRole = () => optionalText(MEMBER_ROLE_MAX);
 
-export const pollSchema = z
-  .object({
-    kind: z.enum(["confidence_poll", "confidence_vote"], { message: "polls.errors.kind" }),
-    title: requiredText(TITLE_MAX),
-    place: requiredText(PLACE_MAX),
-    positionIds: idList("polls.errors.noSubjects"),
-    groupIds: idList("polls.errors.noGroups"),
-    // A fixed number of name and role rows, so that the form needs no script to add one; blank rows are ignored.
-    memberName1: memberName(),
-    memberRole1: memberRole(),
-    memberName2: memberName(),
-    memberRole2: memberRole(),
-    memberName3: memberName(),
-    memberRole3: memberRole(),
-    memberName4: memberName(),
-    memberRole4: memberRole(),
-    memberName5: memberName(),
-    memberRole5: memberRole(),
-    // The member's account, needed when the committee holds the key (a select of the unit's counting members).
-    memberUser1: optionalWholeNumber(999_999_999),
-    memberUser2: optionalWholeNumber(999_999_999),
-    memberUser3: optionalWholeNumber(999_999_999),
-    memberUser4: optionalWholeNumber(999_999_999),
-    memberUser5: optionalWholeNumber(999_999_999),
-    keyMode: z.preprocess(
-      (v) => (v === undefined || v === null || v === "" ? "server" : v),
-      z.enum(["server", "committee"], { message: "polls.errors.keyMode" })
+export const pollSchema = z.pipe(
+  z
+    .object({
+      kind: z.enum(["confidence_poll", "confidence_vote"], { message: "polls.errors.kind" }),
+      title: requiredText(TITLE_MAX),
+      place: requiredText(PLACE_MAX),
+      positionIds: idList("polls.errors.noSubjects"),
+      groupIds: idList("polls.errors.noGroups"),
+      // A fixed number of name and role rows, so that the form needs no script to add one; blank rows are ignored.
+      memberName1: memberName(),
+      memberRole1: memberRole(),
+      memberName2: memberName(),
+      memberRole2: memberRole(),
+      memberName3: memberName(),
+      memberRole3: memberRole(),
+      memberName4: memberName(),
+      memberRole4: memberRole(),
+      memberName5: memberName(),
+      memberRole5: memberRole(),
+      // The member's account, needed when the committee holds the key (a select of the unit's counting members).
+      memberUser1: optionalWholeNumber(999_999_999),
+      memberUser2: optionalWholeNumber(999_999_999),
+      memberUser3: optionalWholeNumber(999_999_999),
+      memberUser4: optionalWholeNumber(999_999_999),
+      memberUser5: optionalWholeNumber(999_999_999),
+      keyMode: preprocess(
+        (v) => (v === undefined || v === null || v === "" ? "server" : v),
+        z.enum(["server", "committee"], { message: "polls.errors.keyMode" })
+      ),
+      sharesRequired: optionalWholeNumber(COMMITTEE_ROWS),
+      denominator: z.enum(["collected", "valid", "issued"], { message: "polls.errors.denominator" }),
+      reviewAbove: shareField,
+      dismissalAtLeast: shareField,
+      noConfidenceAbove: shareField,
+      quorum: shareField,
+      k: wholeNumber(K_MIN, K_MAX, "polls.errors.kRange"),
+      requiredConfirmations: wholeNumber(1, 9, "polls.errors.confirmationsRange"),
+      scheduledOpenAt: optionalDateTime,
+      scheduledCloseAt: optionalDateTime,
+    })
+    .check(
+      z.superRefine((value, ctx) => {
+        for (let row = 1; row <= COMMITTEE_ROWS; row++) {
+          const name = value[`memberName${row}` as keyof typeof value];
+          const role = value[`memberRole${row}` as keyof typeof value];
+          if (name && !role) {
+            ctx.addIssue({ code: "custom", path: [`memberRole${row}`], message: "polls.errors.memberRoleRequired" });
+          }
+          if (role && !name) {
+            ctx.addIssue({ code: "custom", path: [`memberName${row}`], message: "polls.errors.memberNameRequired" });
+          }
+        }
+        if (value.keyMode === "committee") {
+          let members = 0;
+          const accounts = new Set<number>();
+          for (let row = 1; row <= COMMITTEE_ROWS; row++) {
+            const name = value[`memberName${row}` as keyof typeof value];
+            const userId = value[`memberUser${row}` as keyof typeof value] as number | null;
+            if (!name) continue;
+            members++;
+            if (!userId) {
+              ctx.addIssue({
+                code: "custom",
+                path: [`memberUser${row}`],
+                message: "polls.errors.memberAccountRequired",
+              });
+            } else if (accounts.has(userId)) {
+              ctx.addIssue({ code: "custom", path: [`memberUser${row}`], message: "polls.errors.memberAccountTwice" });
+            } else accounts.add(userId);
+          }
+          if (members < 2) {
+            ctx.addIssue({ code: "custom", path: ["sharesRequired"], message: "polls.errors.committeeTooSmall" });
+          } else if (value.sharesRequired === null || value.sharesRequired < 2 || value.sharesRequired > members) {
+            ctx.addIssue({ code: "custom", path: ["sharesRequired"], message: "polls.errors.sharesRange" });
+          }
+        }
+        if (value.kind === "confidence_poll" && value.reviewAbove >= value.dismissalAtLeast) {
+          ctx.addIssue({ code: "custom", path: ["reviewAbove"], message: "polls.errors.reviewBelowDismissal" });
+        }
+        if (value.scheduledOpenAt && value.scheduledCloseAt && value.scheduledCloseAt <= value.scheduledOpenAt) {
+          ctx.addIssue({ code: "custom", path: ["scheduledCloseAt"], message: "polls.errors.closeBeforeOpen" });
+        }
+      })
     ),
-    sharesRequired: optionalWholeNumber(COMMITTEE_ROWS),
-    denominator: z.enum(["collected", "valid", "issued"], { message: "polls.errors.denominator" }),
-    reviewAbove: shareField,
-    dismissalAtLeast: shareField,
-    noConfidenceAbove: shareField,
-    quorum: shareField,
-    k: wholeNumber(K_MIN, K_MAX, "polls.errors.kRange"),
-    requiredConfirmations: wholeNumber(1, 9, "polls.errors.confirmationsRange"),
-    scheduledOpenAt: optionalDateTime,
-    scheduledCloseAt: optionalDateTime,
-  })
-  .superRefine((value, ctx) => {
-    for (let row = 1; row <= COMMITTEE_ROWS; row++) {
-      const name = value[`memberName${row}` as keyof typeof value];
-      const role = value[`memberRole${row}` as keyof typeof value];
-      if (name && !role) {
-        ctx.addIssue({ code: "custom", path: [`memberRole${row}`], message: "polls.errors.memberRoleRequired" });
-      }
-      if (role && !name) {
-        ctx.addIssue({ code: "custom", path: [`memberName${row}`], message: "polls.errors.memberNameRequired" });
-      }
-    }
-    if (value.keyMode === "committee") {
-      let members = 0;
-      const accounts = new Set<number>();
-      for (let row = 1; row <= COMMITTEE_ROWS; row++) {
-        const name = value[`memberName${row}` as keyof typeof value];
-        const userId = value[`memberUser${row}` as keyof typeof value] as number | null;
-        if (!name) continue;
-        members++;
-        if (!userId) {
-          ctx.addIssue({ code: "custom", path: [`memberUser${row}`], message: "polls.errors.memberAccountRequired" });
-        } else if (accounts.has(userId)) {
-          ctx.addIssue({ code: "custom", path: [`memberUser${row}`], message: "polls.errors.memberAccountTwice" });
-        } else accounts.add(userId);
-      }
-      if (members < 2) {
-        ctx.addIssue({ code: "custom", path: ["sharesRequired"], message: "polls.errors.committeeTooSmall" });
-      } else if (value.sharesRequired === null || value.sharesRequired < 2 || value.sharesRequired > members) {
-        ctx.addIssue({ code: "custom", path: ["sharesRequired"], message: "polls.errors.sharesRange" });
-      }
-    }
-    if (value.kind === "confidence_poll" && value.reviewAbove >= value.dismissalAtLeast) {
-      ctx.addIssue({ code: "custom", path: ["reviewAbove"], message: "polls.errors.reviewBelowDismissal" });
-    }
-    if (value.scheduledOpenAt && value.scheduledCloseAt && value.scheduledCloseAt <= value.scheduledOpenAt) {
-      ctx.addIssue({ code: "custom", path: ["scheduledCloseAt"], message: "polls.errors.closeBeforeOpen" });
-    }
-  })
-  .transform((value) => {
+  z.transform((value) => {
     const committee: { fullName: string; role: string; userId: number | null }[] = [];
     for (let row = 1; row <= COMMITTEE_ROWS; row++) {
       const fullName = value[`memberName${row}` as keyof typeof value] as string | null;
@@ -264,7 +256,8 @@ export const pollSchema = z
       keyMode: value.keyMode,
       sharesRequired: value.keyMode === "committee" ? value.sharesRequired : null,
     };
-  });
+  })
+);
 export type PollFormData = z.infer<typeof pollSchema>;
 
 /** What the poll form shows before anything is typed: the defaults of DESIGN.md, or a draft's stored values. */
@@ -330,13 +323,14 @@ export const closeSchema = z.object({
 });
 
 export const issueSchema = z.object({
-  groupId: z.preprocess(
+  groupId: preprocess(
     (v) => (typeof v === "string" ? v.trim() : v),
-    z
-      .string({ message: "polls.errors.groupRequired" })
-      .min(1, "polls.errors.groupRequired")
-      .regex(/^\d{1,9}$/, "errors.invalid")
-      .transform(Number)
+    z.pipe(
+      z
+        .string({ message: "polls.errors.groupRequired" })
+        .check(z.minLength(1, "polls.errors.groupRequired"), z.regex(/^\d{1,9}$/, "errors.invalid")),
+      z.transform(Number)
+    )
   ),
   count: wholeNumber(1, MAX_ISSUE, "polls.credentials.countRange"),
 });
@@ -353,18 +347,18 @@ export const voidCodeSchema = z.object({ code: requiredText(80) });
 /** Every slip not handed out, of one residential group or of one batch. */
 export const voidUnhandedSchema = z
   .object({ groupId: optionalWholeNumber(999_999_999), batchId: optionalWholeNumber(999_999_999) })
-  .refine((value) => (value.groupId === null) !== (value.batchId === null), "errors.invalid");
+  .check(z.refine((value) => (value.groupId === null) !== (value.batchId === null), "errors.invalid"));
 
 export const confirmSchema = z.object({
-  tallyHash: z.string({ message: "errors.invalid" }).regex(/^[0-9a-f]{64}$/, "errors.invalid"),
+  tallyHash: z.string({ message: "errors.invalid" }).check(z.regex(/^[0-9a-f]{64}$/, "errors.invalid")),
 });
 
 /** Multi-line text (complaints and how they were resolved): NFC, line ends unified, trimmed; empty means null. */
-const optionalNotes = z.preprocess((v) => {
+const optionalNotes = preprocess((v) => {
   if (typeof v !== "string") return v ?? null;
   const clean = v.normalize("NFC").replace(/\r\n?/g, "\n").trim();
   return clean === "" ? null : clean;
-}, z.string().max(COMPLAINTS_MAX, "errors.tooLong").nullable());
+}, z.nullable(z.string().check(z.maxLength(COMPLAINTS_MAX, "errors.tooLong"))));
 
 export const meetingSchema = z
   .object({
@@ -372,17 +366,19 @@ export const meetingSchema = z
     present: optionalWholeNumber(1_000_000),
     complaints: optionalNotes,
   })
-  .superRefine((value, ctx) => {
-    if (value.summoned !== null && value.present !== null && value.present > value.summoned) {
-      ctx.addIssue({ code: "custom", path: ["present"], message: "polls.errors.presentAboveSummoned" });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      if (value.summoned !== null && value.present !== null && value.present > value.summoned) {
+        ctx.addIssue({ code: "custom", path: ["present"], message: "polls.errors.presentAboveSummoned" });
+      }
+    })
+  );
 
 /** The committee's shares entered at the counting meeting: one field per share, blank ones ignored. */
 export const countSchema = z.object({
-  shares: z.preprocess(
+  shares: preprocess(
     (v) => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]),
-    z.array(z.string().max(200, "errors.tooLong"))
+    z.array(z.string().check(z.maxLength(200, "errors.tooLong")))
   ),
 });
 

@@ -4,6 +4,11 @@ import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/use-t";
 import { listGrantedUnits } from "~/units/units.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import authMessages from "~/i18n/messages/auth";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(authMessages, unitsMessages);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -8,6 +8,10 @@ import { Field, Notice, useValidatedForm } from "~/components/form";
 import { parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { useT } from "~/i18n/use-t";
 import { changeOwnPassword } from "~/users/users.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import authMessages from "~/i18n/messages/auth";
+
+loadCatalogs(authMessages);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);

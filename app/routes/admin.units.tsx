@@ -20,6 +20,10 @@ import {
   renameUnit,
   requireUnit,
 } from "~/units/units.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(unitsMessages);
 
 function requireAdmin(user: SessionUser) {
   if (!hasAnyGrant(user, "ward.create")) throw new Response("Forbidden", { status: 403 });

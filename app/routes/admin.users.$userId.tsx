@@ -5,7 +5,7 @@ import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
 import { formValues, parseForm, readForm, type FieldErrors } from "~/components/forms";
-import { formatDateTime, type Message } from "~/i18n/i18n";
+import { loadCatalogs, formatDateTime, type Message } from "~/i18n/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { AccountStatus, pageTitle } from "~/users/account-ui";
 import { AccountSections, doneMessage, type AccountActionData } from "~/users/account-sections";
@@ -21,6 +21,10 @@ import {
   setAccountDisabled,
   updateAccount,
 } from "~/users/users.server";
+import authMessages from "~/i18n/messages/auth";
+import usersMessages from "~/i18n/messages/users";
+
+loadCatalogs(authMessages, usersMessages);
 
 /** The account named in the URL, if the administrator may see it; any other id answers 404. */
 async function loadAccount(request: Request, userIdParam: string | undefined) {

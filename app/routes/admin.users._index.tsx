@@ -16,6 +16,11 @@ import {
   requireAccountAdmin,
   requireGrantableUnit,
 } from "~/users/users.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import authMessages from "~/i18n/messages/auth";
+import usersMessages from "~/i18n/messages/users";
+
+loadCatalogs(authMessages, usersMessages);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

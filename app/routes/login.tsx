@@ -8,9 +8,12 @@ import { createSession, getUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, useValidatedForm } from "~/components/form";
 import { parseForm, readForm, type FieldErrors } from "~/components/forms";
-import { formatDateTime, type Message } from "~/i18n/i18n";
+import { loadCatalogs, formatDateTime, type Message } from "~/i18n/i18n";
 import { getLocale } from "~/i18n/locale.server";
 import { useT } from "~/i18n/use-t";
+import authMessages from "~/i18n/messages/auth";
+
+loadCatalogs(authMessages);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);

@@ -8,7 +8,14 @@ import { boardHeaders, boardSummary, checkReceipt, listReceipts, requirePublishe
 import { BoardHeader, BoardResults, CheckReceipt, Download, Invariant, ReceiptList } from "~/board/board-view";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { DEFAULT_LOCALE, type Locale } from "~/i18n/define";
-import { translate } from "~/i18n/i18n";
+import { loadCatalogs, translate } from "~/i18n/i18n";
+import boardMessages from "~/i18n/messages/board";
+import paperMessages from "~/i18n/messages/paper";
+import pollsMessages from "~/i18n/messages/polls";
+import resultsMessages from "~/i18n/messages/results";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(boardMessages, paperMessages, pollsMessages, resultsMessages, unitsMessages);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const poll = await requirePublishedPoll({ pollId: params.pollId });

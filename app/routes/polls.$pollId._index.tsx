@@ -5,7 +5,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Notice } from "~/components/form";
 import type { FieldErrors } from "~/components/forms";
 import { credentialSummary, listBatches } from "~/credentials/credentials.server";
-import { isMessageKey } from "~/i18n/i18n";
+import { loadCatalogs, isMessageKey } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
 import { CredentialsSection, type IssueRefusal } from "~/polls/credential-sections";
 import { requirePollAccess, resultsPermission } from "~/polls/poll-access.server";
@@ -20,6 +20,12 @@ import { paperEntryCounts } from "~/paper/paper.server";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail } from "~/units/units.server";
 import { readForm } from "~/components/forms";
+import paperMessages from "~/i18n/messages/paper";
+import pollsMessages from "~/i18n/messages/polls";
+import resultsMessages from "~/i18n/messages/results";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(paperMessages, pollsMessages, resultsMessages, unitsMessages);
 
 /** A refused issue comes back from the download route as query parameters; only known message keys are shown. */
 function issueRefusal(url: URL): IssueRefusal | undefined {

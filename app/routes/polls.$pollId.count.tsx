@@ -11,6 +11,13 @@ import { actorOf, requirePollAccess } from "~/polls/poll-access.server";
 import { pageTitle } from "~/polls/poll-status";
 import { countSchema } from "~/polls/polls.schema";
 import { getPollDetails } from "~/polls/polls.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import paperMessages from "~/i18n/messages/paper";
+import pollsMessages from "~/i18n/messages/polls";
+import resultsMessages from "~/i18n/messages/results";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(paperMessages, pollsMessages, resultsMessages, unitsMessages);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { poll: found } = await requirePollAccess({ request, params, permission: "poll.count" });

@@ -21,6 +21,13 @@ import {
 } from "~/polls/polls.server";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail } from "~/units/units.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import paperMessages from "~/i18n/messages/paper";
+import pollsMessages from "~/i18n/messages/polls";
+import resultsMessages from "~/i18n/messages/results";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(paperMessages, pollsMessages, resultsMessages, unitsMessages);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, poll: found } = await requirePollAccess({ request, params, permission: "poll.manage" });

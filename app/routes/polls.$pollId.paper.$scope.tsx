@@ -8,7 +8,7 @@ import { can } from "~/auth/permissions.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormError, useValidatedForm } from "~/components/form";
 import { parseForm, readForm, type FieldErrors } from "~/components/forms";
-import { formatDateTime, type Message } from "~/i18n/i18n";
+import { loadCatalogs, formatDateTime, type Message } from "~/i18n/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { paperConfirmSchema, paperEntrySchema, readScope, subjectField, type PaperScope } from "~/paper/paper.schema";
 import { PaperSubjectsTable } from "~/paper/paper-subjects";
@@ -17,6 +17,12 @@ import { actorOf, notFound, requireMeetingAccess } from "~/polls/poll-access.ser
 import { pageTitle } from "~/polls/poll-status";
 import { getPollDetails, listPollGroups, listSubjects } from "~/polls/polls.server";
 import { LEVELS } from "~/results/tally";
+import paperMessages from "~/i18n/messages/paper";
+import pollsMessages from "~/i18n/messages/polls";
+import resultsMessages from "~/i18n/messages/results";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(paperMessages, pollsMessages, resultsMessages, unitsMessages);
 
 async function loadScope(request: Request, params: LoaderFunctionArgs["params"]) {
   const { user, poll: found } = await requireMeetingAccess({ request, params });

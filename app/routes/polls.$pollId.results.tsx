@@ -18,6 +18,14 @@ import { acknowledgeSchema } from "~/paper/paper.schema";
 import { WarningsSection, type AckRefusal } from "~/paper/warnings-view";
 import { requireMeetingAccess } from "~/polls/poll-access.server";
 import { acknowledgeWarning, WarningAckError, warningFingerprint } from "~/results/warnings.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import boardMessages from "~/i18n/messages/board";
+import paperMessages from "~/i18n/messages/paper";
+import pollsMessages from "~/i18n/messages/polls";
+import resultsMessages from "~/i18n/messages/results";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(boardMessages, paperMessages, pollsMessages, resultsMessages, unitsMessages);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, poll: found } = await requirePollAccess({ request, params, permission: "poll.read" });

@@ -11,6 +11,11 @@ import { actorOf, requirePollAccess } from "~/polls/poll-access.server";
 import { pageTitle } from "~/polls/poll-status";
 import { getPollDetails } from "~/polls/polls.server";
 import { readForm } from "~/components/forms";
+import { loadCatalogs } from "~/i18n/i18n";
+import pollsMessages from "~/i18n/messages/polls";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(pollsMessages, unitsMessages);
 
 /** Only the counting member whose account is linked to one of the poll's committee rows reaches this page. */
 async function requireShareHolder(request: Request, params: LoaderFunctionArgs["params"]) {

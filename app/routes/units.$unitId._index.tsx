@@ -24,6 +24,12 @@ import {
   requireUnit,
 } from "~/units/units.server";
 import { idParam } from "~/components/params.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import auditMessages from "~/i18n/messages/audit";
+import pollsMessages from "~/i18n/messages/polls";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(auditMessages, pollsMessages, unitsMessages);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

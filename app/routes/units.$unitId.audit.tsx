@@ -18,6 +18,24 @@ import { idParam } from "~/polls/poll-access.server";
 import { pageTitle } from "~/polls/poll-status";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail, requireUnit } from "~/units/units.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import auditMessages from "~/i18n/messages/audit";
+import authMessages from "~/i18n/messages/auth";
+import credentialsMessages from "~/i18n/messages/credentials";
+import paperMessages from "~/i18n/messages/paper";
+import pollsMessages from "~/i18n/messages/polls";
+import unitsMessages from "~/i18n/messages/units";
+import usersMessages from "~/i18n/messages/users";
+
+loadCatalogs(
+  auditMessages,
+  authMessages,
+  credentialsMessages,
+  paperMessages,
+  pollsMessages,
+  unitsMessages,
+  usersMessages
+);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

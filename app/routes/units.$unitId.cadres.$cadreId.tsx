@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import type { z } from "zod";
+import type { $ZodType, output } from "zod/v4/core";
 import { useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { can, requirePermission } from "~/auth/permissions.server";
 import { requireUser } from "~/auth/session.server";
@@ -33,6 +33,11 @@ import { useT } from "~/i18n/use-t";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail, refusal, requireWard } from "~/units/units.server";
 import { idParam } from "~/components/params.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import cadresMessages from "~/i18n/messages/cadres";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(cadresMessages, unitsMessages);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -61,10 +66,10 @@ const NOTICES: Record<string, CadreNotice> = {
 };
 
 /** Parses the form with its schema, then makes the change; either may refuse with field errors. */
-async function apply<S extends z.ZodType>(
+async function apply<S extends $ZodType>(
   schema: S,
   formData: FormData,
-  change: (input: z.infer<S>) => Promise<CadreChange>
+  change: (input: output<S>) => Promise<CadreChange>
 ): Promise<CadreChange | FormFailure> {
   const parsed = parseForm(schema, formData);
   if (!parsed.ok) return parsed;

@@ -15,6 +15,11 @@ import { useT } from "~/i18n/use-t";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail, refusal, requireWard } from "~/units/units.server";
 import { idParam } from "~/components/params.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import cadresMessages from "~/i18n/messages/cadres";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(cadresMessages, unitsMessages);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

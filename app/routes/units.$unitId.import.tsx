@@ -31,12 +31,17 @@ import {
   requireImportWard,
 } from "~/imports/imports.server";
 import { ImportFileError, readImportFile } from "~/imports/read-file.server";
-import { formatDateTime, translate, type Message } from "~/i18n/i18n";
+import { loadCatalogs, formatDateTime, translate, type Message } from "~/i18n/i18n";
 import { DEFAULT_LOCALE, type Locale } from "~/i18n/define";
 import { getLocale } from "~/i18n/locale.server";
 import { useT } from "~/i18n/use-t";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { listChildUnits, readableTrail } from "~/units/units.server";
+import cadresMessages from "~/i18n/messages/cadres";
+import importsMessages from "~/i18n/messages/imports";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(cadresMessages, importsMessages, unitsMessages);
 
 const notFound = () => new Response("Not Found", { status: 404 });
 const forbidden = () => new Response("Forbidden", { status: 403 });

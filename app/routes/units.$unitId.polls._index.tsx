@@ -3,13 +3,17 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { can, requirePermission } from "~/auth/permissions.server";
 import { requireUser } from "~/auth/session.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { formatDateTime } from "~/i18n/i18n";
+import { loadCatalogs, formatDateTime } from "~/i18n/i18n";
 import { useLocale, useT } from "~/i18n/use-t";
 import { idParam, notFound } from "~/polls/poll-access.server";
 import { pageTitle, PollStatusBadge } from "~/polls/poll-status";
 import { listPolls } from "~/polls/polls.server";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail, requireUnit } from "~/units/units.server";
+import pollsMessages from "~/i18n/messages/polls";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(pollsMessages, unitsMessages);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -14,6 +14,13 @@ import { pollFormRefusalValues, pollFormValues, pollSchema } from "~/polls/polls
 import { createPoll, PollInputError, pollFormOptions } from "~/polls/polls.server";
 import { Breadcrumbs, unitCrumbs } from "~/units/breadcrumbs";
 import { readableTrail } from "~/units/units.server";
+import { loadCatalogs } from "~/i18n/i18n";
+import paperMessages from "~/i18n/messages/paper";
+import pollsMessages from "~/i18n/messages/polls";
+import resultsMessages from "~/i18n/messages/results";
+import unitsMessages from "~/i18n/messages/units";
+
+loadCatalogs(paperMessages, pollsMessages, resultsMessages, unitsMessages);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -16,7 +16,10 @@ import { BallotPage } from "~/ballots/ballot-page";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseForm, readForm } from "~/components/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/i18n/define";
-import { translate } from "~/i18n/i18n";
+import { loadCatalogs, translate } from "~/i18n/i18n";
+import ballotsMessages from "~/i18n/messages/ballots";
+
+loadCatalogs(ballotsMessages);
 
 function respond(view: BallotView) {
   const status = viewStatus(view);

@@ -7,7 +7,10 @@ import { CodeEntryForm } from "~/ballots/code-entry";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { parseForm, readForm, type FieldErrors } from "~/components/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/i18n/define";
-import { translate } from "~/i18n/i18n";
+import { loadCatalogs, translate } from "~/i18n/i18n";
+import ballotsMessages from "~/i18n/messages/ballots";
+
+loadCatalogs(ballotsMessages);
 
 // The code travels in the body of a post and lands in /v/<code>: never in a query string.
 export async function action({ request }: ActionFunctionArgs) {

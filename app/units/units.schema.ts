@@ -1,16 +1,17 @@
-import { z } from "zod";
-import { requiredText } from "~/components/text";
+import * as z from "zod/mini";
+import { preprocess, requiredText } from "~/components/text";
 
 export const UNIT_NAME_MAX = 100;
 
 /** A unit id posted by a form (a select or a hidden field); a tampered value is checked against the ward later. */
-export const unitIdField = z.preprocess(
+export const unitIdField = preprocess(
   (v) => (typeof v === "string" ? v.trim() : v),
-  z
-    .string({ message: "errors.required" })
-    .min(1, "errors.required")
-    .regex(/^\d{1,9}$/, "errors.invalid")
-    .transform(Number)
+  z.pipe(
+    z
+      .string({ message: "errors.required" })
+      .check(z.minLength(1, "errors.required"), z.regex(/^\d{1,9}$/, "errors.invalid")),
+    z.transform(Number)
+  )
 );
 
 export const unitNameSchema = z.object({ name: requiredText(UNIT_NAME_MAX) });

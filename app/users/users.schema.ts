@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { passwordRules, USERNAME_PATTERN } from "~/auth/auth.schema";
 import { nfc, requiredText } from "~/components/text";
 import type { Role } from "../../db/schema";
@@ -14,21 +14,24 @@ const ROLE_VALUES = [
 export const usernameField = nfc(
   z
     .string({ message: "errors.required" })
-    .trim()
-    .toLowerCase()
-    .min(1, "errors.required")
-    .regex(USERNAME_PATTERN, "auth.usernameInvalid")
+    .check(
+      z.trim(),
+      z.toLowerCase(),
+      z.minLength(1, "errors.required"),
+      z.regex(USERNAME_PATTERN, "auth.usernameInvalid")
+    )
 );
 
 export const roleField = z.enum(ROLE_VALUES, { message: "users.roleRequired" });
 
 /** A unit id, or "all" for a grant over every unit; at most nine digits so it always fits the integer column. */
 export const GLOBAL_UNIT = "all";
-export const unitField = z
-  .string({ message: "users.unitRequired" })
-  .min(1, "users.unitRequired")
-  .regex(/^(?:all|[1-9][0-9]{0,8})$/, "errors.invalid")
-  .transform((v) => (v === GLOBAL_UNIT ? null : Number(v)));
+export const unitField = z.pipe(
+  z
+    .string({ message: "users.unitRequired" })
+    .check(z.minLength(1, "users.unitRequired"), z.regex(/^(?:all|[1-9][0-9]{0,8})$/, "errors.invalid")),
+  z.transform((v) => (v === GLOBAL_UNIT ? null : Number(v)))
+);
 
 function globalOnlyForAdmin(value: { role: Role; unitId: number | null }) {
   return value.unitId !== null || value.role === "admin";
@@ -43,21 +46,21 @@ export const createAccountSchema = z
     role: roleField,
     unitId: unitField,
   })
-  .refine(globalOnlyForAdmin, globalOnlyForAdminIssue);
+  .check(z.refine(globalOnlyForAdmin, globalOnlyForAdminIssue));
 export type CreateAccountInput = z.infer<typeof createAccountSchema>;
 
 export const updateAccountSchema = z.object({ fullName: requiredText(120) });
 
 export const addGrantSchema = z
   .object({ role: roleField, unitId: unitField })
-  .refine(globalOnlyForAdmin, globalOnlyForAdminIssue);
+  .check(z.refine(globalOnlyForAdmin, globalOnlyForAdminIssue));
 export type AddGrantInput = z.infer<typeof addGrantSchema>;
 
 export const removeGrantSchema = z.object({
-  grantId: z
-    .string({ message: "errors.invalid" })
-    .regex(/^[1-9][0-9]{0,8}$/, "errors.invalid")
-    .transform(Number),
+  grantId: z.pipe(
+    z.string({ message: "errors.invalid" }).check(z.regex(/^[1-9][0-9]{0,8}$/, "errors.invalid")),
+    z.transform(Number)
+  ),
 });
 
 export const resetPasswordSchema = z.object({ newPassword: passwordRules });

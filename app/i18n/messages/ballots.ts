@@ -48,6 +48,7 @@ export default defineMessages({
       "Mã biên nhận chứng minh phiếu của bạn đã được nhận vào hòm phiếu và được kiểm, nhưng không cho biết bạn đã chọn gì.",
     "ballots.recorded.board":
       "Sau khi kiểm phiếu, mã biên nhận được công bố trên bảng công khai của cuộc lấy phiếu để bạn tự kiểm tra.",
+    "ballots.recorded.boardLink": "Kiểm tra biên nhận của bạn trên bảng công khai",
     "ballots.recorded.keep":
       "Hãy ghi lại hoặc chụp màn hình mã này. Mở lại mã QR trên phiếu bất cứ lúc nào để xem lại trang này.",
     "ballots.contact":
@@ -114,6 +115,7 @@ export default defineMessages({
       "The receipt code proves that your ballot was accepted into the ballot box and counted, but it does not reveal your choices.",
     "ballots.recorded.board":
       "After the count, the receipt code appears on the poll's public board, where you can check it yourself.",
+    "ballots.recorded.boardLink": "Check your receipt on the public board",
     "ballots.recorded.keep":
       "Write this code down or take a screenshot. Open the QR code on your slip at any time to see this page again.",
     "ballots.contact":

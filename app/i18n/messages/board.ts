@@ -81,7 +81,6 @@ export default defineMessages({
     "board.receipts.next": "Trang sau ›",
 
     "board.link": "Bảng công khai: kết quả, biên nhận và tự kiểm lại",
-    "board.link.resident": "Kiểm tra biên nhận của bạn trên bảng công khai",
 
     "board.csv.intro":
       "Phiếu trực tuyến đã kiểm, ẩn danh: chỉ có câu trả lời, theo thứ tự đã trộn; không có biên nhận, tổ dân phố hay thời gian. Phiếu giấy (nếu có) không có trong tệp này.",
@@ -177,7 +176,6 @@ export default defineMessages({
     "board.receipts.next": "Next page ›",
 
     "board.link": "Public board: results, receipts and recount",
-    "board.link.resident": "Check your receipt on the public board",
 
     "board.csv.intro":
       "Counted online ballots, anonymized: answers only, in the shuffled order; no receipt, residential group or time. Paper ballots, if any, are not in this file.",
