@@ -82,34 +82,73 @@ export async function issueBatch({
 
 /** Issued / handed out / used / voided per residential group of a poll. */
 export async function credentialSummary({ pollId }: { pollId: number }, executor: Kysely<Database> = db) {
-  const rows = await sql<{
-    group_id: number;
-    name: string;
-    issued: string;
-    handed_out: string;
-    used: string;
-    voided: string;
-  }>`
-    select g.unit_id as group_id, u.name,
-      coalesce((select sum(b.size) from credential_batches b where b.poll_id = g.poll_id and b.group_id = g.unit_id), 0) as issued,
-      coalesce((select sum(b.handed_out) from credential_batches b where b.poll_id = g.poll_id and b.group_id = g.unit_id and b.voided_at is null), 0) as handed_out,
-      (select count(*) from credential_uses cu join credentials c on c.code_hash = cu.code_hash
-         join credential_batches b on b.id = c.batch_id where b.poll_id = g.poll_id and b.group_id = g.unit_id) as used,
-      (select count(*) from credentials c join credential_batches b on b.id = c.batch_id
-         where b.poll_id = g.poll_id and b.group_id = g.unit_id
-           and (c.voided_at is not null or b.voided_at is not null)
-           and not exists (select 1 from credential_uses cu where cu.code_hash = c.code_hash)) as voided
-    from poll_groups g join units u on u.id = g.unit_id
-    where g.poll_id = ${pollId}
-    order by lower(u.name)`.execute(executor);
-  return rows.rows.map((r) => ({
-    groupId: r.group_id,
-    name: r.name,
-    issued: Number(r.issued),
-    handedOut: Number(r.handed_out),
-    used: Number(r.used),
-    voided: Number(r.voided),
-  }));
+  return (await credentialCounts({ pollId }, executor)).groups;
+}
+
+/**
+ * `credentialSummary`'s figures per residential group, and the poll's credentials used (those whose row names the
+ * poll and that have a use: one side of the invariant receipts = credentials used = ballots counted).
+ *
+ * Every credential is joined to its use once, grouped by batch: a million slips are one pass over each table (a
+ * query per group read them once per group). A credential is taken when its batch belongs to the poll, for the
+ * groups, or when its own row names the poll, for the total; the two always agree, but each figure keeps its own
+ * definition.
+ */
+export async function credentialCounts({ pollId }: { pollId: number }, executor: Kysely<Database> = db) {
+  const [uses, batches] = await Promise.all([
+    sql<{ batch_id: number; own: boolean; used: string; unused: string; unused_voided: string }>`
+      select c.batch_id, c.poll_id = ${pollId} as own,
+        count(cu.code_hash) as used,
+        count(*) filter (where cu.code_hash is null) as unused,
+        count(*) filter (where cu.code_hash is null and c.voided_at is not null) as unused_voided
+      from credentials c
+      left join credential_uses cu on cu.code_hash = c.code_hash
+      where c.poll_id = ${pollId} or c.batch_id in (select id from credential_batches where poll_id = ${pollId})
+      group by c.batch_id, own`.execute(executor),
+    sql<{
+      group_id: number;
+      name: string;
+      batch_id: number | null;
+      size: number | null;
+      handed_out: number | null;
+      batch_voided: boolean | null;
+    }>`
+      select g.unit_id as group_id, u.name, b.id as batch_id, b.size, b.handed_out,
+        b.voided_at is not null as batch_voided
+      from poll_groups g
+      join units u on u.id = g.unit_id
+      left join credential_batches b on b.poll_id = g.poll_id and b.group_id = g.unit_id
+      where g.poll_id = ${pollId}
+      order by lower(u.name), g.unit_id, b.id`.execute(executor),
+  ]);
+
+  // Per batch of the poll: used, and voided (unused, and voided on its own or with its whole batch).
+  const ofBatch = new Map<number, { used: number; unused: number; unusedVoided: number }>();
+  let used = 0;
+  for (const row of uses.rows) {
+    const figures = ofBatch.get(row.batch_id) ?? { used: 0, unused: 0, unusedVoided: 0 };
+    figures.used += Number(row.used);
+    figures.unused += Number(row.unused);
+    figures.unusedVoided += Number(row.unused_voided);
+    ofBatch.set(row.batch_id, figures);
+    if (row.own) used += Number(row.used);
+  }
+  const groups: { groupId: number; name: string; issued: number; handedOut: number; used: number; voided: number }[] =
+    [];
+  for (const row of batches.rows) {
+    let group = groups.at(-1);
+    if (group?.groupId !== row.group_id) {
+      group = { groupId: row.group_id, name: row.name, issued: 0, handedOut: 0, used: 0, voided: 0 };
+      groups.push(group);
+    }
+    if (row.batch_id === null) continue;
+    const figures = ofBatch.get(row.batch_id) ?? { used: 0, unused: 0, unusedVoided: 0 };
+    group.issued += Number(row.size);
+    if (!row.batch_voided) group.handedOut += Number(row.handed_out);
+    group.used += figures.used;
+    group.voided += row.batch_voided ? figures.unused : figures.unusedVoided;
+  }
+  return { groups, used };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -129,7 +129,9 @@ const countPhases = diagnostics.channel("phieu.count");
 /**
  * Opens the poll's box and counts it, inside the caller's transaction and under its exclusive poll lock: every
  * ballot is opened, shuffled into counted_ballots, the box emptied with TRUNCATE (a new file: no dead rows left in
- * its pages). The caller stores counted_at and destroys the key.
+ * its pages). The caller stores counted_at and destroys the key, and holds the poll's row locked (FOR UPDATE):
+ * counted_ballots has no foreign keys (docs/decisions/011-counting-on-every-core.md), so that lock is what keeps the
+ * poll in place while its ballots are written, and the check of every ballot's group is done here.
  *
  * The box is read in chunks of pages, each chunk one bytea aggregated by the database; a pool of worker threads
  * opens them while the next are read (a small box is opened in this thread). Once every ballot is open, the
@@ -225,6 +227,12 @@ export async function countBox(
   if (mixing !== "off-for-tests") shuffle(order);
   const perGroup = new Map<number, number>();
   for (const g of groups) perGroup.set(g, (perGroup.get(g) ?? 0) + 1);
+  // Every ballot names one of the poll's groups (a unit that a poll lists cannot be deleted): checked here, once,
+  // before anything is written, in place of a foreign key that looked up each counted row's unit.
+  const pollGroups = await tx.selectFrom("poll_groups").select("unit_id").where("poll_id", "=", pollId).execute();
+  const listed = new Set(pollGroups.map((g) => g.unit_id));
+  const stranger = [...perGroup.keys()].find((g) => !listed.has(g));
+  if (stranger !== undefined) throw new Error(`a ballot names group ${stranger}, not one of the poll's`);
   phase("mix", { ballots: n });
 
   // Each INSERT's arrays, in PostgreSQL's text form: one parameter each, parsed once by the database; each row

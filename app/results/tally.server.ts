@@ -7,7 +7,7 @@ import { sql, type Kysely } from "kysely";
 import { db } from "~/db.server";
 import { listPaperEntries } from "~/paper/paper.server";
 import type { Database } from "../../db/schema";
-import { credentialSummary } from "~/credentials/credentials.server";
+import { credentialCounts } from "~/credentials/credentials.server";
 import { pollRules } from "~/polls/lifecycle.server";
 import { groupTotal, reconcile } from "./reconcile";
 import { quorumMet, subjectTally } from "./rules";
@@ -45,52 +45,25 @@ export async function computeTally(
   const rules = { ...stored, k: Math.max(MIN_K, Math.ceil(Number(stored.k) || 0)) };
   const levels = LEVELS[poll.kind];
 
-  const [subjects, answerCounts, totals, groups, groupAnswers, paperEntries] = await Promise.all([
+  const subjects = await executor
+    .selectFrom("poll_subjects")
+    .select(["id", "full_name", "title", "unit_name", "sort_order"])
+    .where("poll_id", "=", pollId)
+    .orderBy("sort_order")
+    .execute();
+  const [counted, receipts, credentials, paperEntries] = await Promise.all([
+    countedAnswers({ pollId, subjects: subjects.length, levels: levels.length }, executor),
     executor
-      .selectFrom("poll_subjects")
-      .select(["id", "full_name", "title", "unit_name", "sort_order"])
+      .selectFrom("credential_uses")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
       .where("poll_id", "=", pollId)
-      .orderBy("sort_order")
-      .execute(),
-    // One row per (subject position, level code): the whole count in one pass over the counted ballots.
-    sql<{ ord: string; level: number; n: string }>`
-      select a.ord, a.level, count(*) as n
-      from counted_ballots cb, unnest(cb.levels) with ordinality as a(level, ord)
-      where cb.poll_id = ${pollId}
-      group by a.ord, a.level`.execute(executor),
-    executor
-      .selectFrom("polls")
-      .select((eb) => [
-        eb
-          .selectFrom("counted_ballots")
-          .select(eb.fn.countAll<string>().as("n"))
-          .where("poll_id", "=", pollId)
-          .as("counted"),
-        eb
-          .selectFrom("credential_uses")
-          .select(eb.fn.countAll<string>().as("n"))
-          .where("poll_id", "=", pollId)
-          .as("receipts"),
-        eb
-          .selectFrom("credentials")
-          .innerJoin("credential_uses", "credential_uses.code_hash", "credentials.code_hash")
-          .select(eb.fn.countAll<string>().as("n"))
-          .where("credentials.poll_id", "=", pollId)
-          .as("used"),
-      ])
-      .where("id", "=", pollId)
       .executeTakeFirstOrThrow(),
-    credentialSummary({ pollId }, executor),
-    // The same per group, for the ballots that carry one (groups under k lost theirs when the poll was counted).
-    sql<{ group_id: number; ord: string; level: number; n: string }>`
-      select cb.group_id, a.ord, a.level, count(*) as n
-      from counted_ballots cb, unnest(cb.levels) with ordinality as a(level, ord)
-      where cb.poll_id = ${pollId} and cb.group_id is not null
-      group by cb.group_id, a.ord, a.level`.execute(executor),
+    credentialCounts({ pollId }, executor),
     listPaperEntries({ pollId }, executor),
   ]);
+  const groups = credentials.groups;
 
-  const online = Number(totals.counted);
+  const online = counted.ballots;
   const slips = groups.reduce(
     (sum, g) => ({
       issued: sum.issued + g.issued,
@@ -124,14 +97,8 @@ export async function computeTally(
   const hasPaper = confirmed.length > 0;
   const collected = online + paperBallots.collected;
 
-  const byOrd = new Map<number, Map<number, number>>();
-  for (const row of answerCounts.rows) {
-    const ord = Number(row.ord);
-    if (!byOrd.has(ord)) byOrd.set(ord, new Map());
-    byOrd.get(ord)!.set(Number(row.level), Number(row.n));
-  }
   const channels = subjects.map((s, index) => {
-    const answers = byOrd.get(index + 1) ?? new Map<number, number>();
+    const answers = counted.all[index];
     const paper = paperBySubject.get(s.id) ?? { counts: levels.map(() => 0), invalid: 0 };
     return {
       online: {
@@ -171,14 +138,6 @@ export async function computeTally(
   const groupTallies: GroupTally[] = hasPaper
     ? protectedGroups.map((g) => ({ ...g, totalCollected: groupTotal(g, paperOfGroup(g.unitId)) }))
     : protectedGroups;
-  const byGroupAndOrd = new Map<number, Map<number, Map<number, number>>>();
-  for (const row of groupAnswers.rows) {
-    const group = byGroupAndOrd.get(row.group_id) ?? new Map<number, Map<number, number>>();
-    byGroupAndOrd.set(row.group_id, group);
-    const ord = Number(row.ord);
-    if (!group.has(ord)) group.set(ord, new Map());
-    group.get(ord)!.set(Number(row.level), Number(row.n));
-  }
   // Per group, the online channel: its column totals are the online counts (published in the ballots file).
   const subjectsWithGroups = subjectTallies.map((subject, index) => ({
     ...subject,
@@ -186,9 +145,7 @@ export async function computeTally(
       levels,
       subject: channels[index].online,
       groups: groupTallies,
-      attributed: new Map(
-        [...byGroupAndOrd].map(([groupId, ords]) => [groupId, ords.get(index + 1) ?? new Map<number, number>()])
-      ),
+      attributed: new Map([...counted.byGroup].map(([groupId, perSubject]) => [groupId, perSubject[index]])),
       k: rules.k,
     }),
   }));
@@ -222,8 +179,8 @@ export async function computeTally(
     executor
   );
 
-  const receipts = Number(totals.receipts);
-  const credentialsUsed = Number(totals.used);
+  const receiptsIssued = Number(receipts.n);
+  const credentialsUsed = credentials.used;
   const given = slips.handedOut + paperBallots.issued;
   return {
     pollId,
@@ -250,14 +207,61 @@ export async function computeTally(
     subjects: subjectsWithGroups,
     groups: groupTallies,
     invariant: {
-      receipts,
+      receipts: receiptsIssued,
       credentialsUsed,
       ballotsCounted: online,
-      holds: receipts === credentialsUsed && credentialsUsed === online,
+      holds: receiptsIssued === credentialsUsed && credentialsUsed === online,
     },
     paper,
     warnings,
   };
+}
+
+/**
+ * The counted ballots of a poll in one pass over the counted table, grouped by the residential group they carry
+ * (null: the ballots of groups under k, pooled): the ballots, and per subject the ballots per level code (0 = left
+ * blank, i = the poll kind's i-th level). `all` is every ballot; `byGroup` only the groups carried.
+ *
+ * Each ballot's answers are read once, in a subquery, and then counted by plain comparisons: the volatile column
+ * keeps the planner from folding the subquery into the outer query (it would then read `levels[s]` again for every
+ * level), and, unlike OFFSET 0, leaves the scan free to run on parallel workers. A million ballots of ten subjects
+ * cost about 0.6 s of CPU this way, a third of what unnesting each ballot's array with its ordinality does.
+ */
+async function countedAnswers(
+  { pollId, subjects, levels }: { pollId: number; subjects: number; levels: number },
+  executor: Kysely<Database>
+) {
+  const codes = levels + 1;
+  // Only integers of this function's own making are spelled into the SQL.
+  const answer = (s: number) => sql.raw(`a${s + 1}`);
+  const answers = Array.from({ length: subjects }, (_, s) => sql`, ${sql.raw(`levels[${s + 1}]`)} as ${answer(s)}`);
+  const cells = Array.from({ length: subjects * codes }, (_, i) => {
+    const code = i % codes;
+    return sql`count(*) filter (where ${answer(Math.floor(i / codes))} = ${sql.raw(String(code))})`;
+  });
+  const { rows } = await sql<{ group_id: number | null; ballots: string; cells: (number | string)[] }>`
+    select group_id, count(*) as ballots,
+      ${cells.length > 0 ? sql`array[${sql.join(cells)}]::int[]` : sql`'{}'::int[]`} as cells
+    from (
+      select group_id${sql.join(answers, sql``)}, clock_timestamp() as fence
+      from counted_ballots
+      where poll_id = ${pollId}
+    ) answers
+    group by group_id`.execute(executor);
+
+  let ballots = 0;
+  const all = Array.from({ length: subjects }, () => new Map<number, number>());
+  const byGroup = new Map<number, Map<number, number>[]>();
+  for (const row of rows) {
+    ballots += Number(row.ballots);
+    const perSubject = Array.from(
+      { length: subjects },
+      (_, s) => new Map(Array.from({ length: codes }, (_, code) => [code, Number(row.cells[s * codes + code])]))
+    );
+    perSubject.forEach((counts, s) => counts.forEach((n, code) => all[s].set(code, (all[s].get(code) ?? 0) + n)));
+    if (row.group_id !== null) byGroup.set(row.group_id, perSubject);
+  }
+  return { ballots, all, byGroup };
 }
 
 /** The hash a counting member's confirmation is bound to: any later change to the tally changes it. */

@@ -315,8 +315,13 @@ async function backendPids(admin: pg.Client, database: string): Promise<number[]
 
 /** utime + stime of a process in seconds, or null when /proc does not show it (a remote server). */
 function processCpuSeconds(pid: number): number | null {
+  return cpuSecondsOf(`/proc/${pid}/stat`);
+}
+
+/** utime + stime of the process or thread whose stat file this is, in seconds; null when there is none. */
+function cpuSecondsOf(statFile: string): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(statFile, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
@@ -341,6 +346,8 @@ interface Phase {
   /** CPU seconds of this process (all its threads) and of the database's backends during the phase. */
   processCpu: number;
   postgresCpu: number;
+  /** CPU seconds of this process's main thread alone (the rest of `processCpu` is the opening workers'). */
+  mainThreadCpu: number | null;
 }
 
 function describePhases(phases: Phase[]): string {
@@ -348,7 +355,9 @@ function describePhases(phases: Phase[]): string {
     .map(
       (p) =>
         `${p.phase} ${(p.ms / 1000).toFixed(2)} s ` +
-        `(CPU ${p.processCpu.toFixed(1)} s here, ${p.postgresCpu.toFixed(1)} s PostgreSQL)`
+        `(CPU ${p.processCpu.toFixed(1)} s here` +
+        (p.mainThreadCpu === null ? "" : ` of which ${p.mainThreadCpu.toFixed(1)} s main thread`) +
+        `, ${p.postgresCpu.toFixed(1)} s PostgreSQL)`
     )
     .join(", ");
 }
@@ -546,12 +555,20 @@ async function runSize({
     const used = process.cpuUsage();
     return (used.user + used.system) / 1e6;
   };
-  let mark = { process: processCpu(), postgres: postgresCpu() };
+  // The main thread is the task whose id is the process's.
+  const mainThreadCpu = () => cpuSecondsOf(`/proc/self/task/${process.pid}/stat`);
+  let mark = { process: processCpu(), postgres: postgresCpu(), main: mainThreadCpu() };
   const phases: Phase[] = [];
   const onPhase = (message: unknown) => {
-    const now = { process: processCpu(), postgres: postgresCpu() };
+    const now = { process: processCpu(), postgres: postgresCpu(), main: mainThreadCpu() };
     const { phase, ms } = message as { phase: string; ms: number };
-    phases.push({ phase, ms, processCpu: now.process - mark.process, postgresCpu: now.postgres - mark.postgres });
+    phases.push({
+      phase,
+      ms,
+      processCpu: now.process - mark.process,
+      postgresCpu: now.postgres - mark.postgres,
+      mainThreadCpu: now.main === null || mark.main === null ? null : now.main - mark.main,
+    });
     mark = now;
   };
   const before = mark;
