@@ -1,5 +1,7 @@
 // Phiếu's own server around the Remix request handler (remix-serve would log every full URL, and with it every
 // ballot code). It owns the embedded database's folder, serves it to the command line, and drains on SIGTERM.
+import cluster from "node:cluster";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Server } from "node:http";
@@ -9,19 +11,34 @@ import helmet from "helmet";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { FolderLockedError } from "./app/db-embedded.server";
-import { readEnv } from "./app/env.server";
+import { readEnv, type Env } from "./app/env.server";
 import { logger } from "./app/logger.server";
 import { routePatternMatcher } from "./app/route-patterns.server";
-import { startDatabase } from "./app/startup.server";
+import { startDatabase, type StartedDatabase } from "./app/startup.server";
 import { applySchedules } from "./app/polls/lifecycle.server";
 import { DEMO_PASSWORD, DEMO_POLL_TITLE, DEMO_USERS } from "./db/seeds/demo";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
+/**
+ * On PostgreSQL, one worker process per core (PHIEU_WORKERS to choose): rendering pages is the server's work, and a
+ * Node.js process renders on one core. The primary migrates and seeds, runs the schedules and forks the workers,
+ * which share the port. The embedded database lives inside one process, so on it Phiếu is that one process.
+ */
+function workerCount(env: Env): number {
+  if (!env.DATABASE_URL) return 1;
+  return env.PHIEU_WORKERS ?? os.availableParallelism();
+}
+
 async function main() {
   const env = readEnv();
   const dataDir = path.resolve(env.PHIEU_DATA_DIR);
+  if (cluster.isWorker) {
+    const started = await startDatabase({ databaseUrl: env.DATABASE_URL, dataDir, seed: false });
+    await serve(env, started, { worker: true });
+    return;
+  }
   let started;
   try {
     started = await startDatabase({ databaseUrl: env.DATABASE_URL, dataDir, serve: true, seed: true });
@@ -29,14 +46,106 @@ async function main() {
     if (error instanceof FolderLockedError) {
       console.error(
         `Không thể khởi động: thư mục dữ liệu ${dataDir} đang được một máy chủ Phiếu khác sử dụng.\n` +
-          `Hãy dừng máy chủ kia, hoặc đặt PHIEU_DATA_DIR sang một thư mục khác.`,
+          `Hãy dừng máy chủ kia, hoặc đặt PHIEU_DATA_DIR sang một thư mục khác.`
       );
       process.exit(1);
     }
     throw error;
   }
-  const { opened, secret, seeded } = started;
+  const workers = workerCount(env);
+  if (workers > 1) await primary(env, started, workers);
+  else await serve(env, started, { worker: false });
+}
 
+function banner(port: number, { opened, secret, seeded }: StartedDatabase, workers: number) {
+  const url = `http://localhost:${port}`;
+  const lines = [
+    `Phiếu đang chạy tại ${url}`,
+    `Cơ sở dữ liệu: ${opened.describe}` + (workers > 1 ? ` (${workers} tiến trình phục vụ)` : ""),
+    `Khóa bí mật của máy chủ: ${secret.source}${secret.created ? " (vừa tạo)" : ""}`,
+  ];
+  if (seeded.seeded) {
+    lines.push(
+      "",
+      "Đã tạo dữ liệu mẫu: Phường Thanh Xuân (Hà Nội). Đăng nhập tại " + `${url}/login` + " với:",
+      ...DEMO_USERS.map((u) => `  ${u.username.padEnd(12)} ${DEMO_PASSWORD}   (${u.fullName})`),
+      "",
+      `Cuộc lấy phiếu mẫu "${DEMO_POLL_TITLE}" đang mở. Năm phiếu để bỏ thử (mỗi đường dẫn dùng được một lần;`,
+      "mã chỉ hiện ở đây, hệ thống chỉ lưu bản băm):",
+      ...seeded.ballotCodes.map((code) => `  ${url}/v/${code}`)
+    );
+  }
+  console.log(lines.join("\n"));
+}
+
+/** Scheduled openings and closings; casting itself refuses a ballot once the scheduled close has passed. */
+function startScheduler() {
+  const scheduler = setInterval(() => {
+    applySchedules().catch((error) => logger.error({ err: String(error) }, "scheduled transitions failed"));
+  }, 15_000);
+  scheduler.unref();
+  return scheduler;
+}
+
+/**
+ * The primary of a cluster: forks the workers, prints the banner once every one listens, replaces a worker that
+ * dies, and on SIGTERM lets each drain its requests before closing the database and leaving.
+ */
+async function primary(env: Env, started: StartedDatabase, workers: number) {
+  const scheduler = startScheduler();
+  let stopping = false;
+  let listening = 0;
+  let bannerShown = false;
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.on("listening", (address) => {
+      listening++;
+      if (!bannerShown && listening >= workers) {
+        bannerShown = true;
+        banner(address.port, started, workers);
+      }
+    });
+  };
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ pid: worker.process.pid, code, signal }, "a worker died: starting another");
+    fork();
+  });
+  for (let i = 0; i < workers; i++) fork();
+
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(scheduler);
+    logger.info({ signal }, "shutting down: the workers drain their requests");
+    const force = setTimeout(() => {
+      logger.error("drain timed out");
+      process.exit(1);
+    }, 27_000);
+    force.unref();
+    let failed = false;
+    const alive = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    cluster.on("exit", async (_worker, code) => {
+      if (code !== 0) failed = true;
+      if (alive().length > 0) return;
+      try {
+        await started.opened.close();
+        logger.info("stopped");
+        process.exit(failed ? 1 : 0);
+      } catch (error) {
+        logger.error({ err: String(error) }, "closing the database failed");
+        process.exit(1);
+      }
+    });
+    for (const worker of alive()) worker?.process.kill("SIGTERM");
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+/** One process serving requests: the only one on the embedded database, or one worker of a cluster. */
+async function serve(env: Env, started: StartedDatabase, { worker }: { worker: boolean }) {
+  const { opened } = started;
   const build = (await import(path.join(root, "build/index.js"))) as unknown as ServerBuild;
   const patternOf = routePatternMatcher(build.routes as never);
 
@@ -63,7 +172,7 @@ async function main() {
       // "no-referrer": with it Chromium sends `Origin: null` on a plain form post, which Remix's CSRF check
       // refuses, so no form would work without JavaScript.
       referrerPolicy: { policy: "strict-origin" },
-    }),
+    })
   );
   app.use(compression());
 
@@ -88,49 +197,32 @@ async function main() {
   });
 
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  // Other files of public/ have an extension; a page's path has none, and looking each one up on disk first (a
+  // failed stat per ballot page) costs more than the test.
+  const publicFiles = express.static(path.join(root, "public"), { maxAge: "1h" });
+  app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
   app.all("*", createRequestHandler({ build, mode: env.NODE_ENV }));
 
   let inFlight = 0;
   const server: Server = app.listen(env.PORT, () => {
     const address = server.address();
-    const port = typeof address === "object" && address ? address.port : env.PORT;
-    const url = `http://localhost:${port}`;
-    const lines = [
-      `Phiếu đang chạy tại ${url}`,
-      `Cơ sở dữ liệu: ${opened.describe}`,
-      `Khóa bí mật của máy chủ: ${secret.source}${secret.created ? " (vừa tạo)" : ""}`,
-    ];
-    if (seeded.seeded) {
-      lines.push(
-        "",
-        "Đã tạo dữ liệu mẫu: Phường Thanh Xuân (Hà Nội). Đăng nhập tại " + `${url}/login` + " với:",
-        ...DEMO_USERS.map((u) => `  ${u.username.padEnd(12)} ${DEMO_PASSWORD}   (${u.fullName})`),
-        "",
-        `Cuộc lấy phiếu mẫu "${DEMO_POLL_TITLE}" đang mở. Năm phiếu để bỏ thử (mỗi đường dẫn dùng được một lần;`,
-        "mã chỉ hiện ở đây, hệ thống chỉ lưu bản băm):",
-        ...seeded.ballotCodes.map((code) => `  ${url}/v/${code}`),
-      );
-    }
-    console.log(lines.join("\n"));
+    if (!worker) banner(typeof address === "object" && address ? address.port : env.PORT, started, 1);
   });
   server.on("request", (_req, res) => {
     inFlight++;
     res.on("close", () => inFlight--);
   });
 
-  // Scheduled openings and closings; casting itself refuses a ballot once the scheduled close has passed, so the
-  // few seconds until this runs never let a late ballot in.
-  const scheduler = setInterval(() => {
-    applySchedules().catch((error) => logger.error({ err: String(error) }, "scheduled transitions failed"));
-  }, 15_000);
-  scheduler.unref();
+  // The few seconds until the scheduler runs never let a late ballot in: casting checks the scheduled close itself.
+  const scheduler = worker ? null : startScheduler();
+  // A worker whose primary is gone (killed) must not go on serving alone.
+  if (worker) process.on("disconnect", () => process.exit(1));
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    clearInterval(scheduler);
+    if (scheduler) clearInterval(scheduler);
     logger.info({ signal, inFlight }, "shutting down: draining requests");
     const force = setTimeout(() => {
       logger.error({ inFlight }, "drain timed out");

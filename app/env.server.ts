@@ -3,11 +3,17 @@ import { z } from "zod";
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   PHIEU_DATA_DIR: z.string().min(1).default("data"),
   PHIEU_SECRET: z.string().min(32).optional(),
   /** Set to "false" to serve the session cookie without Secure over plain http on a LAN (never on the internet). */
   PHIEU_COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+  /** Server processes on PostgreSQL (default: one per core); the embedded database always has one. */
+  PHIEU_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
 });
 

@@ -2,11 +2,12 @@
 // Reading writes nothing; the only write is castBallot's, on the final post.
 import type { FieldErrors } from "~/components/forms";
 import { normalizeCode } from "~/credentials/code";
-import { getPoll, listSubjects } from "~/polls/polls.server";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
+import { db } from "~/db.server";
+import { hashCode } from "~/credentials/credentials.server";
 import type { PollKind } from "~/results/tally";
-import { getUnit, wardOf } from "~/units/units.server";
 import { allowedValues, BLANK, levelsOf, subjectField } from "./ballot.schema";
-import { castBallot, lookupCredential } from "./cast.server";
+import { castBallot } from "./cast.server";
 
 /**
  * On every ballot page: never cached (a shared phone's back button must not show someone's choices). The
@@ -72,52 +73,88 @@ export function viewStatus(view: BallotView): number {
   return STATUS[view.state];
 }
 
-async function ballotPoll({ pollId }: { pollId: number }): Promise<BallotPoll> {
-  const poll = await getPoll({ pollId });
-  if (!poll) throw new Error("A credential names a poll that does not exist.");
-  const ward = await wardOf({ unitId: poll.unit_id });
-  const unit = ward?.id === poll.unit_id ? null : await getUnit({ unitId: poll.unit_id });
-  const scheduled = poll.scheduled_open_at ? new Date(poll.scheduled_open_at) : null;
-  return {
-    title: poll.title,
-    place: poll.place,
-    kind: poll.kind,
-    wardName: ward?.name ?? unit?.name ?? "",
-    unitName: unit?.name ?? null,
-    opensAt: poll.status === "draft" && scheduled && scheduled.getTime() > Date.now() ? scheduled.toISOString() : null,
-    closed: poll.status !== "draft" && poll.status !== "open",
-    boardPath: poll.status === "published" || poll.status === "archived" ? `/p/${poll.id}` : null,
-  };
+/**
+ * Everything a ballot page shows for a code, in one query (a resident's phone on a slow network waits for each round
+ * trip, and a ward's residents come at once): the credential's state, its poll, the poll's ward and unit, and the
+ * subjects. Subjects are read only while the poll is open, the one state that shows them.
+ */
+async function lookupBallot(code: string) {
+  return db
+    .selectFrom("credentials as c")
+    .innerJoin("credential_batches as b", "b.id", "c.batch_id")
+    .innerJoin("polls as p", "p.id", "c.poll_id")
+    .innerJoin("units as unit", "unit.id", "p.unit_id")
+    .leftJoin("units as parent", "parent.id", "unit.parent_id")
+    .leftJoin("credential_uses as u", "u.code_hash", "c.code_hash")
+    .select((eb) => [
+      "p.id as poll_id",
+      "p.status",
+      "p.title",
+      "p.place",
+      "p.kind",
+      "p.unit_id",
+      "p.scheduled_open_at",
+      "p.scheduled_close_at",
+      "c.voided_at",
+      "b.voided_at as batch_voided_at",
+      "u.receipt",
+      "unit.name as unit_name",
+      "unit.kind as unit_kind",
+      "parent.id as parent_id",
+      "parent.name as parent_name",
+      "parent.kind as parent_kind",
+      jsonArrayFrom(
+        eb
+          .selectFrom("poll_subjects as s")
+          .select(["s.id", "s.full_name as fullName", "s.title", "s.unit_name as unitName"])
+          .whereRef("s.poll_id", "=", "p.id")
+          .where("p.status", "=", "open")
+          .orderBy("s.sort_order")
+      ).as("subjects"),
+    ])
+    .where("c.code_hash", "=", hashCode(code))
+    .executeTakeFirst();
 }
 
-async function ballotSubjects({ pollId }: { pollId: number }): Promise<BallotSubject[]> {
-  const subjects = await listSubjects({ pollId });
-  return subjects.map((s) => ({ id: s.id, fullName: s.full_name, title: s.title, unitName: s.unit_name }));
+type BallotRow = NonNullable<Awaited<ReturnType<typeof lookupBallot>>>;
+
+function ballotPoll(row: BallotRow): BallotPoll {
+  // A poll belongs to a ward or to one of its residential groups (units.kind: province > ward > residential group).
+  const ward =
+    row.unit_kind === "ward"
+      ? { id: row.unit_id, name: row.unit_name }
+      : row.parent_kind === "ward"
+      ? { id: row.parent_id!, name: row.parent_name! }
+      : null;
+  const unitName = ward?.id === row.unit_id ? null : row.unit_name;
+  const scheduled = row.scheduled_open_at ? new Date(row.scheduled_open_at) : null;
+  return {
+    title: row.title,
+    place: row.place,
+    kind: row.kind,
+    wardName: ward?.name ?? row.unit_name,
+    unitName,
+    opensAt: row.status === "draft" && scheduled && scheduled.getTime() > Date.now() ? scheduled.toISOString() : null,
+    closed: row.status !== "draft" && row.status !== "open",
+    boardPath: row.status === "published" || row.status === "archived" ? `/p/${row.poll_id}` : null,
+  };
 }
 
 /** The page for a canonical code (null: not a code at all). */
 export async function readBallot({ code }: { code: string | null }): Promise<BallotView> {
   if (!code) return { state: "unknown" };
-  const found = await lookupCredential({ code });
-  if (found.status === "unknown") return { state: "unknown" };
-  const poll = await ballotPoll({ pollId: found.pollId });
-  switch (found.status) {
-    case "already_used":
-      return { state: "recorded", poll, receipt: found.receipt };
-    case "voided":
-    case "not_open":
-    case "closed":
-      return { state: found.status, poll };
-    case "open":
-      return {
-        state: "open",
-        poll,
-        subjects: await ballotSubjects({ pollId: found.pollId }),
-        step: "ballot",
-        choices: {},
-        errors: {},
-      };
+  const row = await lookupBallot(code);
+  if (!row) return { state: "unknown" };
+  const poll = ballotPoll(row);
+  if (row.receipt) return { state: "recorded", poll, receipt: row.receipt };
+  if (row.voided_at || row.batch_voided_at) return { state: "voided", poll };
+  if (row.status === "draft") return { state: "not_open", poll };
+  if (row.status !== "open") return { state: "closed", poll };
+  // Past its scheduled close the poll takes nothing, even before the scheduler has closed it.
+  if (row.scheduled_close_at && new Date(row.scheduled_close_at) <= new Date()) {
+    return { state: "closed", poll };
   }
+  return { state: "open", poll, subjects: row.subjects, step: "ballot", choices: {}, errors: {} };
 }
 
 /** The choices of a refused post that are themselves valid, to show the ballot again with them marked. */
@@ -156,13 +193,14 @@ export async function castChoices({
   switch (result.status) {
     case "counted":
     case "already_used":
-      return { state: "recorded", poll: await ballotPoll({ pollId: result.pollId }), receipt: result.receipt };
+      // The poll the resident just voted in, as the page showed it: nothing about it changes by one ballot.
+      return { state: "recorded", poll: view.poll, receipt: result.receipt };
     case "unknown":
-      return { state: "unknown" };
     case "voided":
     case "not_open":
     case "closed":
-      return { state: result.status, poll: await ballotPoll({ pollId: result.pollId }) };
+      // The poll changed under the resident (closed, or the slip voided) since the page was read: read it again.
+      return readBallot({ code });
     case "invalid_answers":
       return { ...view, step: "ballot", choices: {}, errors: { _form: "ballots.errors.tampered" } };
   }

@@ -2,6 +2,7 @@
 // credential exactly once (the primary key of credential_uses), writes the receipt, and drops the sealed ballot in
 // the box. Nothing else is written: no counter, no audit entry, no time, nothing that carries the answers in clear.
 import { randomInt } from "node:crypto";
+import { sql } from "kysely";
 import { db } from "~/db.server";
 import { CODE_ALPHABET } from "~/credentials/code";
 import { hashCode } from "~/credentials/credentials.server";
@@ -47,71 +48,100 @@ export function decodeBallot(bytes: Buffer): BallotContent {
 /**
  * Casts the ballot of `code` (already normalized). `levels[i]` answers the poll's i-th subject: 0 for blank,
  * otherwise the 1-based index of the level among the poll kind's levels.
+ *
+ * Four round trips to the database on the way of a counted ballot, the fewest that keep the rule "no ballot enters
+ * a closed box": a read of the credential and its poll (to seal the ballot to the poll's key, outside the
+ * transaction); then, in the transaction, the poll's lock shared, and one statement that checks again under the
+ * lock everything the read found and writes the receipt and the ballot together. The lock is a statement of its
+ * own: a statement sees the database as it was when it began, so checks made in the statement that waited for a
+ * close would see the poll still open.
  */
 export async function castBallot({ code, levels }: { code: string; levels: number[] }): Promise<CastResult> {
   const codeHash = hashCode(code);
-  return db.transaction().execute(async (tx) => {
-    const credential = await tx
-      .selectFrom("credentials")
-      .innerJoin("credential_batches as b", "b.id", "credentials.batch_id")
-      .select(["credentials.poll_id", "credentials.voided_at", "b.voided_at as batch_voided_at", "b.group_id"])
-      .where("credentials.code_hash", "=", codeHash)
-      .executeTakeFirst();
-    if (!credential) return { status: "unknown" as const };
-    const pollId = credential.poll_id;
+  const found = await db
+    .selectFrom("credentials as c")
+    .innerJoin("credential_batches as b", "b.id", "c.batch_id")
+    .innerJoin("polls as p", "p.id", "c.poll_id")
+    .leftJoin("credential_uses as u", "u.code_hash", "c.code_hash")
+    .select((eb) => [
+      "c.poll_id",
+      "c.voided_at",
+      "b.voided_at as batch_voided_at",
+      "b.group_id",
+      "p.status",
+      "p.public_key",
+      "p.kind",
+      "p.scheduled_close_at",
+      "u.receipt",
+      eb
+        .selectFrom("poll_subjects as s")
+        .select((e) => e.fn.countAll<string>().as("n"))
+        .whereRef("s.poll_id", "=", "c.poll_id")
+        .as("subjects"),
+    ])
+    .where("c.code_hash", "=", codeHash)
+    .executeTakeFirst();
+  if (!found) return { status: "unknown" };
+  const pollId = found.poll_id;
+  if (found.receipt) return { status: "already_used", receipt: found.receipt, pollId };
+  if (found.status === "draft") return { status: "not_open", pollId };
+  if (found.status !== "open" || !found.public_key) return { status: "closed", pollId };
+  const now = new Date();
+  // Past its scheduled close the poll takes nothing, even before the scheduler has closed it.
+  if (found.scheduled_close_at && new Date(found.scheduled_close_at) <= now) return { status: "closed", pollId };
+  if (found.voided_at || found.batch_voided_at) return { status: "voided", pollId };
+  const levelCount = found.kind === "confidence_poll" ? 3 : 2;
+  if (levels.length !== Number(found.subjects) || levels.some((l) => !Number.isInteger(l) || l < 0 || l > levelCount)) {
+    return { status: "invalid_answers", pollId };
+  }
 
+  const publicKey = found.public_key;
+  const sealed = sealBallot(encodeBallot({ g: found.group_id, l: levels }), publicKey);
+  const receipt = generateReceipt();
+  const cast = await db.transaction().execute(async (tx) => {
     await lockPollShared(tx, pollId);
-    const used = await tx
-      .selectFrom("credential_uses")
-      .select("receipt")
-      .where("code_hash", "=", codeHash)
-      .executeTakeFirst();
-    if (used) return { status: "already_used" as const, receipt: used.receipt, pollId };
-    const poll = await tx
-      .selectFrom("polls")
-      .select(["status", "public_key", "kind", "scheduled_close_at"])
-      .where("id", "=", pollId)
-      .executeTakeFirstOrThrow();
-    if (poll.status === "draft") return { status: "not_open" as const, pollId };
-    if (poll.status !== "open" || !poll.public_key) return { status: "closed" as const, pollId };
-    // Past its scheduled close the poll takes nothing, even before the scheduler has closed it.
-    if (poll.scheduled_close_at && new Date(poll.scheduled_close_at) <= new Date()) {
-      return { status: "closed" as const, pollId };
-    }
-    if (credential.voided_at || credential.batch_voided_at) return { status: "voided" as const, pollId };
-
-    const subjects = await tx
-      .selectFrom("poll_subjects")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("poll_id", "=", pollId)
-      .executeTakeFirstOrThrow();
-    const levelCount = poll.kind === "confidence_poll" ? 3 : 2;
-    if (levels.length !== Number(subjects.n) || levels.some((l) => !Number.isInteger(l) || l < 0 || l > levelCount)) {
-      return { status: "invalid_answers" as const, pollId };
-    }
-
-    const receipt = generateReceipt();
-    // Concurrent replays of one code queue on this row; all but the first find it taken and insert nothing.
-    const inserted = await tx
-      .insertInto("credential_uses")
-      .values({ code_hash: codeHash, poll_id: pollId, receipt })
-      .onConflict((oc) => oc.column("code_hash").doNothing())
-      .returning("receipt")
-      .executeTakeFirst();
-    if (!inserted) {
-      const winner = await tx
-        .selectFrom("credential_uses")
-        .select("receipt")
-        .where("code_hash", "=", codeHash)
-        .executeTakeFirstOrThrow();
-      return { status: "already_used" as const, receipt: winner.receipt, pollId };
-    }
-    await tx
-      .insertInto("ballot_box")
-      .values({ poll_id: pollId, sealed: sealBallot(encodeBallot({ g: credential.group_id, l: levels }), poll.public_key) })
-      .execute();
-    return { status: "counted" as const, receipt, pollId };
+    // Under the lock, the read's findings once more; the receipt and the ballot go in together or not at all.
+    // Concurrent replays of one code queue on credential_uses' key: all but the first insert nothing.
+    const { rows } = await sql<{ poll_id: number }>`
+      with target as (
+        select c.code_hash, c.poll_id
+        from credentials c
+        join credential_batches b on b.id = c.batch_id
+        join polls p on p.id = c.poll_id
+        where c.code_hash = ${codeHash} and c.poll_id = ${pollId} and b.group_id = ${found.group_id}
+          and c.voided_at is null and b.voided_at is null
+          and p.status = 'open' and p.public_key = ${publicKey}
+          and (p.scheduled_close_at is null or p.scheduled_close_at > ${now})
+      ), used as (
+        insert into credential_uses (code_hash, poll_id, receipt)
+        select code_hash, poll_id, ${receipt} from target
+        on conflict (code_hash) do nothing
+        returning poll_id
+      )
+      insert into ballot_box (poll_id, sealed) select poll_id, ${sealed} from used returning poll_id`.execute(tx);
+    if (rows.length === 1) return { status: "counted" as const, receipt, pollId };
+    return null;
   });
+  // Something changed between the read and the lock (a replay won, the poll closed, the slip was voided): say what,
+  // as the database now has it. Nothing was written.
+  return cast ?? castBallotAgainst(codeHash, pollId);
+}
+
+async function castBallotAgainst(codeHash: string, pollId: number): Promise<CastResult> {
+  const row = await db
+    .selectFrom("credentials as c")
+    .innerJoin("credential_batches as b", "b.id", "c.batch_id")
+    .innerJoin("polls as p", "p.id", "c.poll_id")
+    .leftJoin("credential_uses as u", "u.code_hash", "c.code_hash")
+    .select(["p.status", "p.public_key", "c.voided_at", "b.voided_at as batch_voided_at", "u.receipt"])
+    .where("c.code_hash", "=", codeHash)
+    .executeTakeFirst();
+  if (!row) return { status: "unknown" };
+  if (row.receipt) return { status: "already_used", receipt: row.receipt, pollId };
+  if (row.status !== "open" || !row.public_key) return { status: "closed", pollId };
+  if (row.voided_at || row.batch_voided_at) return { status: "voided", pollId };
+  // Open, unused and valid, yet refused: the scheduled close passed while the ballot was on its way.
+  return { status: "closed", pollId };
 }
 
 /** What a resident's code says before voting: which poll, and whether it can still be used. */

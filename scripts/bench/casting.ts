@@ -413,7 +413,14 @@ export async function profileCasting({
   } finally {
     await server.stop();
   }
-  const file = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile")) : null;
+  // On PostgreSQL the server is a primary and its workers, each writing its own profile: the busiest one (the
+  // largest file) is a worker's, and the workers share the load evenly.
+  const file = fs.existsSync(profileDir)
+    ? fs
+        .readdirSync(profileDir)
+        .filter((f) => f.endsWith(".cpuprofile"))
+        .sort((a, b) => fs.statSync(path.join(profileDir, b)).size - fs.statSync(path.join(profileDir, a)).size)[0]
+    : null;
   if (!file) return null;
   // Kept outside the run's folders (which are removed), to open in Chrome DevTools' Performance panel.
   const kept = path.join(os.tmpdir(), `phieu-bench-casting-${databaseUrl ? "postgres" : "embedded"}.cpuprofile`);

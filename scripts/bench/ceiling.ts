@@ -15,18 +15,16 @@ import { createBenchDatabase, tempFolder } from "./server";
 const PGBENCH = process.env.BENCH_PGBENCH ?? "/usr/bin/pgbench";
 
 /**
- * One ballot, statement for statement as castBallot runs it, in one transaction. The only change: the credential's
- * hash is not a parameter but the next pre-inserted one, drawn inside the first statement (so that there is no
- * extra round trip); its receipt is derived from it. The sealed ballot is a real one, sealed to a poll key.
+ * One ballot, statement for statement as castBallot runs it: the read of the credential and its poll, then the
+ * transaction of the poll's shared lock and the one statement that checks again and writes the receipt and the
+ * ballot. The only change: the credential's hash is not a parameter but the next pre-inserted one, drawn inside the
+ * first statement (so that there is no extra round trip); its receipt is derived from it. The sealed ballot is a
+ * real one, sealed to the poll's key.
  */
-const CASTING_SCRIPT = `BEGIN;
-SELECT credentials.code_hash AS code, credentials.poll_id AS poll_id, credentials.voided_at IS NOT NULL AS voided, b.voided_at IS NOT NULL AS batch_voided, b.group_id AS group_id FROM credentials INNER JOIN credential_batches AS b ON b.id = credentials.batch_id WHERE credentials.code_hash = (SELECT encode(sha256(('c' || nextval('bench_credential_seq'))::bytea), 'hex')) \\gset
+const CASTING_SCRIPT = `SELECT c.code_hash AS code, c.poll_id AS poll_id, c.voided_at IS NOT NULL AS voided, b.voided_at IS NOT NULL AS batch_voided, b.group_id AS group_id, p.status, p.public_key, p.kind, p.scheduled_close_at, u.receipt, (SELECT count(*) FROM poll_subjects AS s WHERE s.poll_id = c.poll_id) AS subjects FROM credentials AS c INNER JOIN credential_batches AS b ON b.id = c.batch_id INNER JOIN polls AS p ON p.id = c.poll_id LEFT JOIN credential_uses AS u ON u.code_hash = c.code_hash WHERE c.code_hash = (SELECT encode(sha256(('c' || nextval('bench_credential_seq'))::bytea), 'hex')) \\gset
+BEGIN;
 SELECT pg_advisory_xact_lock_shared(${LOCKS.poll}, :poll_id);
-SELECT receipt FROM credential_uses WHERE code_hash = :code;
-SELECT status, public_key, kind, scheduled_close_at FROM polls WHERE id = :poll_id;
-SELECT count(*) AS n FROM poll_subjects WHERE poll_id = :poll_id;
-INSERT INTO credential_uses (code_hash, poll_id, receipt) VALUES (:code, :poll_id, upper(substr(:code, 1, 14))) ON CONFLICT (code_hash) DO NOTHING RETURNING receipt;
-INSERT INTO ballot_box (poll_id, sealed) VALUES (:poll_id, decode(:sealed, 'hex'));
+WITH target AS (SELECT c.code_hash, c.poll_id FROM credentials c JOIN credential_batches b ON b.id = c.batch_id JOIN polls p ON p.id = c.poll_id WHERE c.code_hash = :code AND c.poll_id = :poll_id AND b.group_id = :group_id AND c.voided_at IS NULL AND b.voided_at IS NULL AND p.status = 'open' AND p.public_key = :public_key AND (p.scheduled_close_at IS NULL OR p.scheduled_close_at > now())), used AS (INSERT INTO credential_uses (code_hash, poll_id, receipt) SELECT code_hash, poll_id, upper(substr(code_hash, 1, 14)) FROM target ON CONFLICT (code_hash) DO NOTHING RETURNING poll_id) INSERT INTO ballot_box (poll_id, sealed) SELECT poll_id, decode(:sealed, 'hex') FROM used RETURNING poll_id;
 END;
 `;
 

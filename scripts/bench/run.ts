@@ -65,6 +65,11 @@ function parseOptions(argv: string[]): Options {
 
 const options = parseOptions(process.argv.slice(2));
 const has = (group: Group) => options.only.has(group);
+/** BENCH_COUNTING_SIZES=1000000 counts only the sizes given (comma-separated), whichever the run. */
+const COUNTING_SIZES = (process.env.BENCH_COUNTING_SIZES ?? "")
+  .split(",")
+  .map(Number)
+  .filter((n) => Number.isSafeInteger(n) && n > 0);
 const SETTINGS = options.quick
   ? {
       seconds: 3,
@@ -74,7 +79,7 @@ const SETTINGS = options.quick
       credentials: 8_000,
       results: 50,
       slips: 1_000,
-      counting: [10_000],
+      counting: COUNTING_SIZES.length > 0 ? COUNTING_SIZES : [10_000],
       profileSeconds: 3,
     }
   : {
@@ -85,7 +90,7 @@ const SETTINGS = options.quick
       credentials: 30_000,
       results: 200,
       slips: 10_000,
-      counting: [10_000, 100_000, 1_000_000],
+      counting: COUNTING_SIZES.length > 0 ? COUNTING_SIZES : [10_000, 100_000, 1_000_000],
       profileSeconds: 6,
     };
 const CONCURRENCY = [1, 16, 64];
@@ -225,6 +230,12 @@ async function runServerGroups(kind: Kind, ceiling: CeilingResult | null) {
     });
     console.log(`  prepared in ${((performance.now() - prepareStart) / 1000).toFixed(1)} s`);
     const server = await startServer({ dataDir: folder.path, databaseUrl: database?.url, secret: BENCH_SECRET });
+    if (kind === "postgres" && casting) {
+      remarks.push(
+        `On PostgreSQL the server ran as ${os.availableParallelism()} worker processes and their primary ` +
+          "(PHIEU_WORKERS unset: one per core); its CPU figures are the sum over them."
+      );
+    }
     const levels: CastingLevel[] = [];
     try {
       if (casting) {

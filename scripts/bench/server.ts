@@ -204,13 +204,39 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system, every thread) a process has used so far, from /proc; null where there is no /proc. */
+/**
+ * CPU seconds (user + system, every thread) a process and its live descendants (a cluster's workers) have used so
+ * far, from /proc; null where there is no /proc.
+ */
 export function processCpuSeconds(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const read = (id: number) => {
+    const stat = fs.readFileSync(`/proc/${id}/stat`, "utf8");
     // The command name may hold spaces: the fields start after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return { ppid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND };
+  };
+  try {
+    const own = read(pid).seconds;
+    const children = new Map<number, number[]>();
+    const seconds = new Map<number, number>();
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = read(Number(entry));
+        children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(entry)]);
+        seconds.set(Number(entry), stat.seconds);
+      } catch {
+        // Gone while the folder was read.
+      }
+    }
+    let total = own;
+    const pending = [...(children.get(pid) ?? [])];
+    while (pending.length > 0) {
+      const id = pending.pop()!;
+      total += seconds.get(id) ?? 0;
+      pending.push(...(children.get(id) ?? []));
+    }
+    return total;
   } catch {
     return null;
   }
