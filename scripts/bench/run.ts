@@ -197,6 +197,23 @@ function castingFigures(kind: Kind, level: CastingLevel, ceiling: CeilingResult 
   } else if (level.concurrency >= 16) {
     throughput.budget = { text: "≥ 1,000 ballots/s", met: level.ballotsPerSecond >= 1000 };
   }
+  // What the server's own CPU allows, whatever the database: the machine's cores over the CPU a ballot takes.
+  const target = kind === "postgres" ? (pgbench ? pgbench.tps / 2 : null) : level.concurrency >= 16 ? 1000 : null;
+  if (throughput.budget && !throughput.budget.met && level.serverCpuMsPerBallot && target) {
+    // On PostgreSQL a worker per core; the embedded database lives in one process, whose main thread renders the
+    // pages and runs PGlite.
+    const serving = kind === "postgres" ? os.cpus().length : 1;
+    const perBallot = level.serverCpuMsPerBallot;
+    throughput.note +=
+      `. At ${formatValue(perBallot, "ms")} ms of server CPU per ballot` +
+      (kind === "postgres"
+        ? `, ${serving} worker processes on ${serving} cores serve at most ` +
+          `${formatValue((serving * 1000) / perBallot, "ballots/s")} ballots/s even were the database free`
+        : ` (PGlite's included: it runs inside the server, on the thread that renders the pages)`) +
+      `; ${formatValue(target, "ballots/s")} ballots/s needs at most ` +
+      `${formatValue((serving * 1000) / target, "ms")} ms per ballot ` +
+      `(${formatValue((serving * 1000) / target / 3, "ms")} ms for each of its three pages)`;
+  }
   const p50: Figure = {
     group: "casting",
     name: `${name}: "Gửi phiếu" latency p50`,
