@@ -347,6 +347,73 @@ export async function castingLoad({
   };
 }
 
+export interface FloorLevel {
+  concurrency: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  /** The server's CPU (its workers' and, when embedded, its database's) per request, in ms. */
+  serverCpuMsPerRequest: number | null;
+}
+
+/**
+ * The floor under every page: `GET /healthz` (one `select 1`, nothing rendered) through the same server, the same
+ * middleware and Remix's request handler, by `concurrency` clients for a warm-up and then `seconds`. Whatever a
+ * ballot page costs beyond it is the page's own work.
+ */
+export async function floorLoad({
+  server,
+  concurrency,
+  seconds,
+  warmupSeconds,
+}: {
+  server: RunningServer;
+  concurrency: number;
+  seconds: number;
+  warmupSeconds: number;
+}): Promise<FloorLevel> {
+  const agent = new Agent({ connections: concurrency + 4, keepAliveTimeout: 60_000, pipelining: 1 });
+  const window = { measuring: false, stop: false };
+  const latencies: number[] = [];
+  let failures = 0;
+  const client = async () => {
+    while (!window.stop) {
+      const start = performance.now();
+      const response = await fetch(`${server.url}/healthz`, { dispatcher: agent } as RequestInit & {
+        dispatcher: Agent;
+      });
+      await response.arrayBuffer();
+      if (!window.measuring) continue;
+      if (response.status !== 200) failures++;
+      else latencies.push(performance.now() - start);
+    }
+  };
+  const clients = Array.from({ length: concurrency }, client);
+  await sleep(warmupSeconds * 1000);
+  window.measuring = true;
+  const started = performance.now();
+  const serverBefore = processCpuSeconds(server.pid);
+  await sleep(seconds * 1000);
+  const serverAfter = processCpuSeconds(server.pid);
+  const wall = (performance.now() - started) / 1000;
+  const count = latencies.length;
+  window.stop = true;
+  await Promise.all(clients);
+  await agent.close();
+  if (failures > 0) throw new Error(`GET /healthz failed ${failures} times under load.`);
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    concurrency,
+    requestsPerSecond: count / wall,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    serverCpuMsPerRequest:
+      serverBefore === null || serverAfter === null || count === 0
+        ? null
+        : ((serverAfter - serverBefore) * 1000) / count,
+  };
+}
+
 /** Credentials used and ballots in the box of the casting poll, read from the server's database. */
 export async function boxCount({ connection, pollId }: { connection: pg.ClientConfig; pollId: number }) {
   const client = new pg.Client(connection);

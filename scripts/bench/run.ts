@@ -14,7 +14,16 @@ import os from "node:os";
 import path from "node:path";
 import type { Figure } from "./figures";
 import { measureCeiling, type CeilingResult } from "./ceiling";
-import { boxCount, castingLoad, prepareWard, profileCasting, profileLine, type CastingLevel } from "./casting";
+import {
+  boxCount,
+  castingLoad,
+  floorLoad,
+  prepareWard,
+  profileCasting,
+  profileLine,
+  type CastingLevel,
+  type FloorLevel,
+} from "./casting";
 import { measureBallotWeight, measureResults, measureSlips } from "./pages";
 import { figureLine, formatValue, renderMarkdown, type Machine } from "./report";
 import {
@@ -160,7 +169,12 @@ async function runCeiling(): Promise<CeilingResult> {
 type Kind = "postgres" | "embedded";
 const LABEL: Record<Kind, string> = { postgres: "PostgreSQL", embedded: "embedded (PGlite)" };
 
-function castingFigures(kind: Kind, level: CastingLevel, ceiling: CeilingResult | null): Figure[] {
+function castingFigures(
+  kind: Kind,
+  level: CastingLevel,
+  ceiling: CeilingResult | null,
+  floor: FloorLevel | null
+): Figure[] {
   const who = `${level.concurrency} resident${level.concurrency === 1 ? "" : "s"}`;
   const name = `casting, ${LABEL[kind]}, ${who}`;
   const pgbench = ceiling?.casting.find((r) => r.clients === level.concurrency);
@@ -212,7 +226,11 @@ function castingFigures(kind: Kind, level: CastingLevel, ceiling: CeilingResult 
         : ` (PGlite's included: it runs inside the server, on the thread that renders the pages)`) +
       `; ${formatValue(target, "ballots/s")} ballots/s needs at most ` +
       `${formatValue((serving * 1000) / target, "ms")} ms per ballot ` +
-      `(${formatValue((serving * 1000) / target / 3, "ms")} ms for each of its three pages)`;
+      `(${formatValue((serving * 1000) / target / 3, "ms")} ms for each of its three pages)` +
+      (floor?.serverCpuMsPerRequest
+        ? `, while a request that renders nothing (GET /healthz at ${floor.concurrency}) already takes ` +
+          `${formatValue(floor.serverCpuMsPerRequest, "ms")} ms`
+        : "");
   }
   const p50: Figure = {
     group: "casting",
@@ -255,7 +273,23 @@ async function runServerGroups(kind: Kind, ceiling: CeilingResult | null) {
     }
     const levels: CastingLevel[] = [];
     try {
+      let floor: FloorLevel | null = null;
       if (casting) {
+        console.log("  the floor: GET /healthz, 64 clients…");
+        floor = await floorLoad({ server, concurrency: 64, seconds: SETTINGS.seconds, warmupSeconds: SETTINGS.warmup });
+        record({
+          group: "casting",
+          name: `the floor, ${LABEL[kind]}: GET /healthz (nothing rendered, one select 1), 64 clients`,
+          value: floor.requestsPerSecond,
+          unit: "requests/s",
+          note:
+            `p50 ${formatValue(floor.p50, "ms")} ms, p99 ${formatValue(floor.p99, "ms")} ms; server CPU ` +
+            (floor.serverCpuMsPerRequest === null
+              ? "unknown"
+              : `${formatValue(floor.serverCpuMsPerRequest, "ms")} ms per request`) +
+            ": Express, its middleware (security headers, compression, the request log) and Remix's request " +
+            "handler, with no page to render",
+        });
         for (const concurrency of CONCURRENCY) {
           console.log(`  casting, ${concurrency} resident${concurrency === 1 ? "" : "s"}…`);
           const level = await castingLoad({
@@ -266,7 +300,7 @@ async function runServerGroups(kind: Kind, ceiling: CeilingResult | null) {
             warmupSeconds: SETTINGS.warmup,
           });
           levels.push(level);
-          for (const figure of castingFigures(kind, level, ceiling)) record(figure);
+          for (const figure of castingFigures(kind, level, ceiling, floor)) record(figure);
           const residents = `${concurrency} resident${concurrency === 1 ? "" : "s"}`;
           loadGenerators.push(`casting, ${LABEL[kind]}, ${residents}: ${cores(level.loadCores)}`);
         }
