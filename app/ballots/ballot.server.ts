@@ -3,11 +3,10 @@
 import type { FieldErrors } from "~/components/forms";
 import { normalizeCode } from "~/credentials/code";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
-import { db } from "~/db.server";
 import { hashCode } from "~/credentials/credentials.server";
 import type { PollKind } from "~/results/tally";
 import { allowedValues, BLANK, levelsOf, subjectField } from "./ballot.schema";
-import { castBallot } from "./cast.server";
+import { castBallot, credentialOf } from "./cast.server";
 
 /**
  * On every ballot page: never cached (a shared phone's back button must not show someone's choices). The
@@ -79,13 +78,9 @@ export function viewStatus(view: BallotView): number {
  * subjects. Subjects are read only while the poll is open, the one state that shows them.
  */
 async function lookupBallot(code: string) {
-  return db
-    .selectFrom("credentials as c")
-    .innerJoin("credential_batches as b", "b.id", "c.batch_id")
-    .innerJoin("polls as p", "p.id", "c.poll_id")
+  return credentialOf(hashCode(code))
     .innerJoin("units as unit", "unit.id", "p.unit_id")
     .leftJoin("units as parent", "parent.id", "unit.parent_id")
-    .leftJoin("credential_uses as u", "u.code_hash", "c.code_hash")
     .select((eb) => [
       "p.id as poll_id",
       "p.status",
@@ -112,7 +107,6 @@ async function lookupBallot(code: string) {
           .orderBy("s.sort_order")
       ).as("subjects"),
     ])
-    .where("c.code_hash", "=", hashCode(code))
     .executeTakeFirst();
 }
 

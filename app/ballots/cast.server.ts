@@ -46,6 +46,19 @@ export function decodeBallot(bytes: Buffer): BallotContent {
 }
 
 /**
+ * A code's credential (`c`) with its batch (`b`), its poll (`p`) and its use if any (`u`): what the ballot pages and
+ * the cast read about a code, each selecting what it needs.
+ */
+export function credentialOf(codeHash: string) {
+  return db
+    .selectFrom("credentials as c")
+    .innerJoin("credential_batches as b", "b.id", "c.batch_id")
+    .innerJoin("polls as p", "p.id", "c.poll_id")
+    .leftJoin("credential_uses as u", "u.code_hash", "c.code_hash")
+    .where("c.code_hash", "=", codeHash);
+}
+
+/**
  * Casts the ballot of `code` (already normalized). `levels[i]` answers the poll's i-th subject: 0 for blank,
  * otherwise the 1-based index of the level among the poll kind's levels.
  *
@@ -58,11 +71,7 @@ export function decodeBallot(bytes: Buffer): BallotContent {
  */
 export async function castBallot({ code, levels }: { code: string; levels: number[] }): Promise<CastResult> {
   const codeHash = hashCode(code);
-  const found = await db
-    .selectFrom("credentials as c")
-    .innerJoin("credential_batches as b", "b.id", "c.batch_id")
-    .innerJoin("polls as p", "p.id", "c.poll_id")
-    .leftJoin("credential_uses as u", "u.code_hash", "c.code_hash")
+  const found = await credentialOf(codeHash)
     .select((eb) => [
       "c.poll_id",
       "c.voided_at",
@@ -79,7 +88,6 @@ export async function castBallot({ code, levels }: { code: string; levels: numbe
         .whereRef("s.poll_id", "=", "c.poll_id")
         .as("subjects"),
     ])
-    .where("c.code_hash", "=", codeHash)
     .executeTakeFirst();
   if (!found) return { status: "unknown" };
   const pollId = found.poll_id;
@@ -128,13 +136,8 @@ export async function castBallot({ code, levels }: { code: string; levels: numbe
 }
 
 async function castBallotAgainst(codeHash: string, pollId: number): Promise<CastResult> {
-  const row = await db
-    .selectFrom("credentials as c")
-    .innerJoin("credential_batches as b", "b.id", "c.batch_id")
-    .innerJoin("polls as p", "p.id", "c.poll_id")
-    .leftJoin("credential_uses as u", "u.code_hash", "c.code_hash")
+  const row = await credentialOf(codeHash)
     .select(["p.status", "p.public_key", "c.voided_at", "b.voided_at as batch_voided_at", "u.receipt"])
-    .where("c.code_hash", "=", codeHash)
     .executeTakeFirst();
   if (!row) return { status: "unknown" };
   if (row.receipt) return { status: "already_used", receipt: row.receipt, pollId };
