@@ -53,7 +53,7 @@ async function main() {
     throw error;
   }
   const workers = workerCount(env);
-  if (workers > 1) await primary(env, started, workers);
+  if (workers > 1) await primary(started, workers);
   else await serve(env, started, { worker: false });
 }
 
@@ -91,7 +91,7 @@ function startScheduler() {
  * The primary of a cluster: forks the workers, prints the banner once every one listens, replaces a worker that
  * dies, and on SIGTERM lets each drain its requests before closing the database and leaving.
  */
-async function primary(env: Env, started: StartedDatabase, workers: number) {
+async function primary(started: StartedDatabase, workers: number) {
   const scheduler = startScheduler();
   let stopping = false;
   let listening = 0;

@@ -6,7 +6,7 @@
 import { Writable } from "node:stream";
 
 /** `bytes` without NUL bytes (the same buffer when it has none). */
-export function withoutNulBytes(bytes: Buffer): Buffer {
+function withoutNulBytes(bytes: Buffer): Buffer {
   return bytes.includes(0) ? Buffer.from(bytes.filter((byte) => byte !== 0)) : bytes;
 }
 

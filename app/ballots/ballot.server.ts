@@ -6,7 +6,7 @@ import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { hashCode } from "~/credentials/credentials.server";
 import type { PollKind } from "~/results/tally";
 import { allowedValues, BLANK, levelsOf, subjectField } from "./ballot.schema";
-import { castBallot, credentialOf } from "./cast.server";
+import { castBallot, codeState, credentialOf } from "./cast.server";
 
 /**
  * On every ballot page: never cached (a shared phone's back button must not show someone's choices). The
@@ -140,14 +140,9 @@ export async function readBallot({ code }: { code: string | null }): Promise<Bal
   const row = await lookupBallot(code);
   if (!row) return { state: "unknown" };
   const poll = ballotPoll(row);
-  if (row.receipt) return { state: "recorded", poll, receipt: row.receipt };
-  if (row.voided_at || row.batch_voided_at) return { state: "voided", poll };
-  if (row.status === "draft") return { state: "not_open", poll };
-  if (row.status !== "open") return { state: "closed", poll };
-  // Past its scheduled close the poll takes nothing, even before the scheduler has closed it.
-  if (row.scheduled_close_at && new Date(row.scheduled_close_at) <= new Date()) {
-    return { state: "closed", poll };
-  }
+  const state = codeState(row);
+  if (state === "already_used") return { state: "recorded", poll, receipt: row.receipt! };
+  if (state !== "open") return { state, poll };
   return { state: "open", poll, subjects: row.subjects, step: "ballot", choices: {}, errors: {} };
 }
 

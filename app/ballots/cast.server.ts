@@ -58,6 +58,33 @@ export function credentialOf(codeHash: string) {
     .where("c.code_hash", "=", codeHash);
 }
 
+/** What a code can do now. */
+export type CodeState = "already_used" | "voided" | "not_open" | "closed" | "open";
+
+/**
+ * The state of a code from what `credentialOf` reads: its use, its slip and batch, its poll. One order for every
+ * reader of a code, the ballot pages and the cast alike: a used code shows its receipt, then a voided slip says so
+ * whatever its poll, then the poll's own state. Past its scheduled close a poll takes nothing, even before the
+ * scheduler has closed it.
+ */
+export function codeState(
+  row: {
+    receipt: string | null;
+    voided_at: unknown;
+    batch_voided_at: unknown;
+    status: string;
+    scheduled_close_at: Date | string | null;
+  },
+  now = new Date()
+): CodeState {
+  if (row.receipt) return "already_used";
+  if (row.voided_at || row.batch_voided_at) return "voided";
+  if (row.status === "draft") return "not_open";
+  if (row.status !== "open") return "closed";
+  if (row.scheduled_close_at && new Date(row.scheduled_close_at) <= now) return "closed";
+  return "open";
+}
+
 /**
  * Casts the ballot of `code` (already normalized). `levels[i]` answers the poll's i-th subject: 0 for blank,
  * otherwise the 1-based index of the level among the poll kind's levels.
@@ -91,13 +118,11 @@ export async function castBallot({ code, levels }: { code: string; levels: numbe
     .executeTakeFirst();
   if (!found) return { status: "unknown" };
   const pollId = found.poll_id;
-  if (found.receipt) return { status: "already_used", receipt: found.receipt, pollId };
-  if (found.status === "draft") return { status: "not_open", pollId };
-  if (found.status !== "open" || !found.public_key) return { status: "closed", pollId };
   const now = new Date();
-  // Past its scheduled close the poll takes nothing, even before the scheduler has closed it.
-  if (found.scheduled_close_at && new Date(found.scheduled_close_at) <= now) return { status: "closed", pollId };
-  if (found.voided_at || found.batch_voided_at) return { status: "voided", pollId };
+  const state = codeState(found, now);
+  if (state === "already_used") return { status: state, receipt: found.receipt!, pollId };
+  if (state !== "open") return { status: state, pollId };
+  if (!found.public_key) return { status: "closed", pollId };
   const levelCount = found.kind === "confidence_poll" ? 3 : 2;
   if (levels.length !== Number(found.subjects) || levels.some((l) => !Number.isInteger(l) || l < 0 || l > levelCount)) {
     return { status: "invalid_answers", pollId };
@@ -137,42 +162,12 @@ export async function castBallot({ code, levels }: { code: string; levels: numbe
 
 async function castBallotAgainst(codeHash: string, pollId: number): Promise<CastResult> {
   const row = await credentialOf(codeHash)
-    .select(["p.status", "p.public_key", "c.voided_at", "b.voided_at as batch_voided_at", "u.receipt"])
+    .select(["p.status", "p.scheduled_close_at", "c.voided_at", "b.voided_at as batch_voided_at", "u.receipt"])
     .executeTakeFirst();
   if (!row) return { status: "unknown" };
-  if (row.receipt) return { status: "already_used", receipt: row.receipt, pollId };
-  if (row.status !== "open" || !row.public_key) return { status: "closed", pollId };
-  if (row.voided_at || row.batch_voided_at) return { status: "voided", pollId };
-  // Open, unused and valid, yet refused: the scheduled close passed while the ballot was on its way.
-  return { status: "closed", pollId };
-}
-
-/** What a resident's code says before voting: which poll, and whether it can still be used. */
-export async function lookupCredential({ code }: { code: string }) {
-  const codeHash = hashCode(code);
-  const row = await db
-    .selectFrom("credentials")
-    .innerJoin("credential_batches as b", "b.id", "credentials.batch_id")
-    .innerJoin("polls", "polls.id", "credentials.poll_id")
-    .leftJoin("credential_uses as u", "u.code_hash", "credentials.code_hash")
-    .select([
-      "polls.id as poll_id",
-      "polls.status",
-      "polls.scheduled_close_at",
-      "credentials.voided_at",
-      "b.voided_at as batch_voided_at",
-      "b.group_id",
-      "u.receipt",
-    ])
-    .where("credentials.code_hash", "=", codeHash)
-    .executeTakeFirst();
-  if (!row) return { status: "unknown" as const };
-  if (row.receipt) return { status: "already_used" as const, receipt: row.receipt, pollId: row.poll_id };
-  if (row.voided_at || row.batch_voided_at) return { status: "voided" as const, pollId: row.poll_id };
-  if (row.status === "draft") return { status: "not_open" as const, pollId: row.poll_id };
-  if (row.status !== "open") return { status: "closed" as const, pollId: row.poll_id };
-  if (row.scheduled_close_at && new Date(row.scheduled_close_at) <= new Date()) {
-    return { status: "closed" as const, pollId: row.poll_id };
-  }
-  return { status: "open" as const, pollId: row.poll_id, groupId: row.group_id };
+  const state = codeState(row);
+  if (state === "already_used") return { status: state, receipt: row.receipt!, pollId };
+  // Still open, unused and valid, yet refused: the scheduled close passed while the ballot was on its way (or the
+  // poll was opened again with another key).
+  return { status: state === "open" ? "closed" : state, pollId };
 }

@@ -4,14 +4,23 @@ import { db } from "~/db.server";
 import { closePoll } from "~/polls/lifecycle.server";
 import { createPollFixture } from "../../tests/setup/poll-fixtures";
 import { usingPostgres } from "../../tests/setup/database";
-import { castBallot, lookupCredential } from "./cast.server";
+import { readBallot } from "./ballot.server";
+import { castBallot } from "./cast.server";
 
 async function counts(pollId: number) {
   const row = await db
     .selectFrom("polls")
     .select((eb) => [
-      eb.selectFrom("credential_uses").select(eb.fn.countAll<string>().as("n")).where("poll_id", "=", pollId).as("uses"),
-      eb.selectFrom("counted_ballots").select(eb.fn.countAll<string>().as("n")).where("poll_id", "=", pollId).as("counted"),
+      eb
+        .selectFrom("credential_uses")
+        .select(eb.fn.countAll<string>().as("n"))
+        .where("poll_id", "=", pollId)
+        .as("uses"),
+      eb
+        .selectFrom("counted_ballots")
+        .select(eb.fn.countAll<string>().as("n"))
+        .where("poll_id", "=", pollId)
+        .as("counted"),
       eb.selectFrom("ballot_box").select(eb.fn.countAll<string>().as("n")).where("poll_id", "=", pollId).as("box"),
     ])
     .where("id", "=", pollId)
@@ -24,17 +33,30 @@ describe("casting a ballot", () => {
     const f = await createPollFixture();
     const { slips } = await f.issue(f.group1.id, 2);
     await f.open();
-    const auditBefore = await db.selectFrom("audit_log").select(db.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const auditBefore = await db
+      .selectFrom("audit_log")
+      .select(db.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     const result = await castBallot({ code: slips[0].code, levels: [1, 2, 3] });
     expect(result.status).toBe("counted");
     const again = await castBallot({ code: slips[0].code, levels: [3, 3, 3] });
-    expect(again).toEqual({ status: "already_used", receipt: (result as { receipt: string }).receipt, pollId: f.pollId });
+    expect(again).toEqual({
+      status: "already_used",
+      receipt: (result as { receipt: string }).receipt,
+      pollId: f.pollId,
+    });
     expect(await counts(f.pollId)).toEqual({ uses: 1, counted: 0, box: 1 });
-    const auditAfter = await db.selectFrom("audit_log").select(db.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const auditAfter = await db
+      .selectFrom("audit_log")
+      .select(db.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(auditAfter.n).toBe(auditBefore.n);
     const box = await db.selectFrom("ballot_box").select("sealed").executeTakeFirstOrThrow();
     expect(box.sealed.toString("latin1")).not.toContain('"l"');
-    expect(await lookupCredential({ code: slips[0].code })).toMatchObject({ status: "already_used" });
+    expect(await readBallot({ code: slips[0].code })).toMatchObject({
+      state: "recorded",
+      receipt: (result as { receipt: string }).receipt,
+    });
   });
 
   it("refuses unknown codes, polls not open, closed polls and bad answers, storing nothing", async () => {
@@ -68,7 +90,11 @@ describe("casting a ballot", () => {
     expect(counted.filter((c) => c.group_id === a.group1.id)).toHaveLength(4);
     expect(counted.filter((c) => c.group_id === null)).toHaveLength(2);
     expect(counted.filter((c) => c.group_id === a.group2.id)).toHaveLength(0);
-    const poll = await db.selectFrom("polls").select(["wrapped_private_key", "status"]).where("id", "=", a.pollId).executeTakeFirstOrThrow();
+    const poll = await db
+      .selectFrom("polls")
+      .select(["wrapped_private_key", "status"])
+      .where("id", "=", a.pollId)
+      .executeTakeFirstOrThrow();
     expect(poll).toEqual({ wrapped_private_key: null, status: "closed" });
   });
 
@@ -77,7 +103,7 @@ describe("casting a ballot", () => {
     const { slips } = await f.issue(f.group1.id, 1);
     await f.open();
     const results = await Promise.all(
-      Array.from({ length: 200 }, () => castBallot({ code: slips[0].code, levels: [1, 1, 1] })),
+      Array.from({ length: 200 }, () => castBallot({ code: slips[0].code, levels: [1, 1, 1] }))
     );
     const counted = results.filter((r) => r.status === "counted");
     expect(counted).toHaveLength(1);
@@ -86,21 +112,26 @@ describe("casting a ballot", () => {
     expect(await counts(f.pollId)).toEqual({ uses: 1, counted: 0, box: 1 });
   });
 
-  it.runIf(usingPostgres())("100 casts racing a close each end counted or closed, and the count matches the receipts", async () => {
-    const f = await createPollFixture();
-    const { slips } = await f.issue(f.group1.id, 100);
-    await f.open();
-    const casts = slips.map((s, i) =>
-      new Promise((r) => setTimeout(r, i % 20)).then(() => castBallot({ code: s.code, levels: [1, 2, 3] })),
-    );
-    const close = new Promise((r) => setTimeout(r, 8)).then(() => closePoll({ actor: f.actor, pollId: f.pollId }));
-    const results = await Promise.all(casts);
-    const { ballotsCounted } = await close;
-    expect(results.every((r) => r.status === "counted" || r.status === "closed")).toBe(true);
-    const receipts = results.filter((r) => r.status === "counted").length;
-    expect(ballotsCounted).toBe(receipts);
-    expect(await counts(f.pollId)).toEqual({ uses: receipts, counted: receipts, box: 0 });
-    const partition = await sql<{ n: string }>`select count(*) as n from ${sql.id(`ballot_box_p${f.pollId}`)}`.execute(db);
-    expect(Number(partition.rows[0].n)).toBe(0);
-  });
+  it.runIf(usingPostgres())(
+    "100 casts racing a close each end counted or closed, and the count matches the receipts",
+    async () => {
+      const f = await createPollFixture();
+      const { slips } = await f.issue(f.group1.id, 100);
+      await f.open();
+      const casts = slips.map((s, i) =>
+        new Promise((r) => setTimeout(r, i % 20)).then(() => castBallot({ code: s.code, levels: [1, 2, 3] }))
+      );
+      const close = new Promise((r) => setTimeout(r, 8)).then(() => closePoll({ actor: f.actor, pollId: f.pollId }));
+      const results = await Promise.all(casts);
+      const { ballotsCounted } = await close;
+      expect(results.every((r) => r.status === "counted" || r.status === "closed")).toBe(true);
+      const receipts = results.filter((r) => r.status === "counted").length;
+      expect(ballotsCounted).toBe(receipts);
+      expect(await counts(f.pollId)).toEqual({ uses: receipts, counted: receipts, box: 0 });
+      const partition = await sql<{ n: string }>`select count(*) as n from ${sql.id(
+        `ballot_box_p${f.pollId}`
+      )}`.execute(db);
+      expect(Number(partition.rows[0].n)).toBe(0);
+    }
+  );
 });

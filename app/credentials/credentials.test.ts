@@ -1,7 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { strFromU8, unzipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
-import { castBallot, lookupCredential } from "~/ballots/cast.server";
+import { readBallot } from "~/ballots/ballot.server";
+import { castBallot } from "~/ballots/cast.server";
 import { db } from "~/db.server";
 import { closePoll } from "~/polls/lifecycle.server";
 import { action as pollAction, loader as pollLoader } from "~/routes/polls.$pollId._index";
@@ -77,9 +78,9 @@ describe("issuing a batch from the poll page", () => {
     expect(urls).toHaveLength(4);
     for (const url of urls) expect(url).toMatch(/^http:\/\/localhost\/v\/[0-9A-Z]{24}$/);
     expect(new Set(codes).size).toBe(4);
-    expect((await lookupCredential({ code: codes[0] })).status).toBe("not_open");
+    expect((await readBallot({ code: codes[0] })).state).toBe("not_open");
     await f.open();
-    for (const code of codes) expect((await lookupCredential({ code })).status).toBe("open");
+    for (const code of codes) expect((await readBallot({ code })).state).toBe("open");
     // Only hashes are stored.
     const stored = await db.selectFrom("credentials").select("code_hash").execute();
     expect(stored.map((s) => s.code_hash)).not.toContain(codes[0]);
