@@ -78,10 +78,11 @@ describe("the app server killed with SIGKILL while residents cast", { timeout: S
 
     const kills: { receipts: number; triesInFlight: number; castsInFlight: number }[] = [];
     for (let k = 1; k <= KILLS && !load.done; k++) {
-      // Spread the kills over the load, each at a moment a final post is on its way.
-      await load.waitForReceipts(Math.floor((RESIDENTS * k) / (KILLS + 1)));
+      // Spread the kills over the load, each at a moment a final post is on its way, and leave the last kill a
+      // good part of the residents still to come: a server that casts fast would otherwise be done before it.
+      await load.waitForReceipts(Math.floor((RESIDENTS * k) / (KILLS + 2)));
       await load.waitForCastInFlight();
-      await sleep(Math.random() * 200);
+      await sleep(Math.random() * 50);
       if (load.done) break;
       const dying: Running = server!;
       server = null;
