@@ -96,7 +96,16 @@ export function codeState(
  * own: a statement sees the database as it was when it began, so checks made in the statement that waited for a
  * close would see the poll still open.
  */
-export async function castBallot({ code, levels }: { code: string; levels: number[] }): Promise<CastResult> {
+export async function castBallot({
+  code,
+  levels,
+  now = new Date(),
+}: {
+  code: string;
+  levels: number[];
+  /** The moment the ballot arrives, checked against the poll's scheduled close; tests pass it in. */
+  now?: Date;
+}): Promise<CastResult> {
   const codeHash = hashCode(code);
   const found = await credentialOf(codeHash)
     .select((eb) => [
@@ -118,7 +127,6 @@ export async function castBallot({ code, levels }: { code: string; levels: numbe
     .executeTakeFirst();
   if (!found) return { status: "unknown" };
   const pollId = found.poll_id;
-  const now = new Date();
   const state = codeState(found, now);
   if (state === "already_used") return { status: state, receipt: found.receipt!, pollId };
   if (state !== "open") return { status: state, pollId };
@@ -157,15 +165,15 @@ export async function castBallot({ code, levels }: { code: string; levels: numbe
   });
   // Something changed between the read and the lock (a replay won, the poll closed, the slip was voided): say what,
   // as the database now has it. Nothing was written.
-  return cast ?? castBallotAgainst(codeHash, pollId);
+  return cast ?? castBallotAgainst(codeHash, pollId, now);
 }
 
-async function castBallotAgainst(codeHash: string, pollId: number): Promise<CastResult> {
+async function castBallotAgainst(codeHash: string, pollId: number, now: Date): Promise<CastResult> {
   const row = await credentialOf(codeHash)
     .select(["p.status", "p.scheduled_close_at", "c.voided_at", "b.voided_at as batch_voided_at", "u.receipt"])
     .executeTakeFirst();
   if (!row) return { status: "unknown" };
-  const state = codeState(row);
+  const state = codeState(row, now);
   if (state === "already_used") return { status: state, receipt: row.receipt!, pollId };
   // Still open, unused and valid, yet refused: the scheduled close passed while the ballot was on its way (or the
   // poll was opened again with another key).

@@ -551,7 +551,9 @@ describe("scheduled windows", () => {
 
     expect(await applySchedules({ now: new Date(start.getTime() - 60_000) })).toEqual({ opened: [], closed: [] });
     expect(await applySchedules({ now: start })).toEqual({ opened: [f.pollId], closed: [] });
-    expect((await castBallot({ code: slips[0].code, levels: [1, 1, 1] })).status).toBe("counted");
+    // Cast inside the window, whatever today's date is.
+    const during = new Date(start.getTime() + 3600_000);
+    expect((await castBallot({ code: slips[0].code, levels: [1, 1, 1], now: during })).status).toBe("counted");
     expect(await applySchedules({ now: new Date(end.getTime() - 1) })).toEqual({ opened: [], closed: [] });
     expect(await applySchedules({ now: end })).toEqual({ opened: [], closed: [f.pollId] });
     const polls = await db.selectFrom("polls").select(["id", "status"]).orderBy("id").execute();
