@@ -6,7 +6,10 @@
 //   npx tsx scripts/recount.ts ballots.csv          the counts and percentages, per subject
 //   npx tsx scripts/recount.ts ballots.csv --json   the same, as JSON
 // The file: lines starting with "#" describe it ("# Người 1: name", "# Mức 1: level"); then a header row
-// "STT,Người 1,…,Người n"; then one row per ballot: its row number, then one code per subject (0 = blank).
+// "STT,Người 1,…,Người n"; then as many rows as ballots counted: a row number, then one code per subject (0 = blank).
+// Each subject's column is shuffled on its own, so a row is not a ballot: it pairs answers from different ballots.
+// A column still holds exactly one answer from every ballot to its subject, so the count of each code in a column
+// is that subject's published count, and that is all this script counts; it never reads a row as a whole.
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -22,6 +25,7 @@ export interface SubjectRecount {
 export interface Recount {
   /** What the file holds and so what is recounted: the online ballots, never the paper ones. */
   channel: "online";
+  /** The rows of the file: as many as ballots counted, though no row is a ballot. */
   ballots: number;
   /** levels[code]: the name the file gives each code, or null. */
   levels: (string | null)[];
@@ -115,6 +119,7 @@ function print(result: Recount) {
     "Tệp chỉ gồm phiếu trực tuyến. Nếu cuộc lấy phiếu có cả phiếu giấy, hãy so các số dưới đây với dòng " +
       "“Trực tuyến” trên bảng công khai; tỷ lệ ở đây tính trên số phiếu trực tuyến."
   );
+  console.log("Mỗi cột được trộn riêng: một dòng không phải là một lá phiếu, nên chỉ đếm theo từng cột.");
   for (const subject of result.subjects) {
     console.log(`\n${subject.column}${subject.name ? `: ${subject.name}` : ""}`);
     for (let code = 1; code <= subject.counts.length; code++) {

@@ -43,6 +43,36 @@ function download(pollId: number | string) {
   );
 }
 
+/** The answer rows of a ballots file, each a list of codes (the row number dropped), and the header row. */
+function answerRows(csv: string): { header: string; rows: number[][] } {
+  const lines = csv
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split("\r\n")
+    .filter((line) => !/^"?#/.test(line));
+  for (const [i, line] of lines.slice(1).entries()) expect(line).toMatch(new RegExp(`^${i + 1}(,\\d+)+$`));
+  return { header: lines[0], rows: lines.slice(1).map((line) => line.split(",").slice(1).map(Number)) };
+}
+
+/** Each subject's answers, sorted: what a column holds, whatever its order. */
+function columnsOf(rows: number[][], subjects: number): number[][] {
+  return Array.from({ length: subjects }, (_, s) => rows.map((row) => row[s]).sort((a, b) => a - b));
+}
+
+/** The counts a column gives, in the tally's terms: blanks (code 0) as invalid, code i as the i-th level. */
+function countsOf(column: number[], levels: PollTally["levels"]) {
+  return {
+    invalid: column.filter((code) => code === 0).length,
+    counts: Object.fromEntries(levels.map((level, i) => [level, column.filter((code) => code === i + 1).length])),
+  };
+}
+
+function factorial(n: number): bigint {
+  let product = 1n;
+  for (let i = 2n; i <= BigInt(n); i++) product *= i;
+  return product;
+}
+
 function headersOf(result: unknown): Headers {
   if (result instanceof Response) return result.headers;
   return new Headers((result as { init?: { headers?: HeadersInit } }).init?.headers);
@@ -282,25 +312,72 @@ describe("the public board of a published poll", () => {
       expect(recounted.percentages.slice(1)).toEqual(f.tally.levels.map((level) => subject.percentages[level]));
     }
 
-    // Answers only: the header, then one row per ballot with its row number and one code per subject.
-    const rows = csv
-      .replace(/^\uFEFF/, "")
-      .trim()
-      .split("\r\n")
-      .filter((line) => !/^"?#/.test(line));
-    expect(rows[0]).toBe("STT,Người 1,Người 2,Người 3");
-    expect(rows.slice(1).map((row) => row.split(",")[0])).toEqual(["1", "2", "3", "4", "5"]);
-    for (const row of rows.slice(1)) expect(row).toMatch(/^\d+,[0-3],[0-3],[0-3]$/);
-    expect(
-      rows
-        .slice(1)
-        .map((row) => row.split(",").slice(1).map(Number))
-        .sort()
-    ).toEqual([...BALLOTS].sort());
+    // Answers only: the header, then as many rows as ballots, each a row number and one code per subject. Each
+    // column holds exactly that subject's answers, and counting it gives the published figures.
+    const { header, rows } = answerRows(csv);
+    expect(header).toBe("STT,Người 1,Người 2,Người 3");
+    expect(rows).toHaveLength(BALLOTS.length);
+    for (const row of rows) expect(row.every((code) => code >= 0 && code <= 3)).toBe(true);
+    expect(columnsOf(rows, 3)).toEqual(columnsOf(BALLOTS, 3));
+    for (const [s, subject] of f.tally.subjects.entries()) {
+      expect(countsOf(columnsOf(rows, 3)[s], f.tally.levels)).toEqual({
+        invalid: subject.invalid,
+        counts: subject.counts,
+      });
+    }
     // No receipt, no residential group, no time anywhere in the file.
     for (const receipt of f.receipts) expect(csv).not.toContain(receipt);
     expect(csv).not.toContain("Tổ dân phố");
     expect(csv).not.toMatch(/\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{4}/);
+  });
+
+  it("shuffles each subject's column on its own: the counts hold, but no row need be a ballot", async () => {
+    // Every answer pattern of 3 subjects × 4 codes (blank and the 3 levels), once each: 64 ballots, no two alike,
+    // and each subject gets each code 16 times.
+    const patterns = Array.from({ length: 64 }, (_, n) => [n % 4, Math.floor(n / 4) % 4, Math.floor(n / 16)]);
+    expect(new Set(patterns.map((p) => p.join())).size).toBe(64);
+    const f = await publishedPoll(patterns);
+    for (const subject of f.tally.subjects) {
+      expect(subject.invalid).toBe(16);
+      expect(subject.counts).toEqual({ high_confidence: 16, confidence: 16, low_confidence: 16 });
+    }
+    const csv = await ((await download(f.pollId)) as Response).text();
+    const { rows } = answerRows(csv);
+    expect(rows).toHaveLength(64);
+
+    // (1) Per subject, the column's counts are the published tally.
+    const columns = columnsOf(rows, 3);
+    for (const [s, subject] of f.tally.subjects.entries()) {
+      expect(countsOf(columns[s], f.tally.levels)).toEqual({ invalid: subject.invalid, counts: subject.counts });
+    }
+
+    // (2) The rows are not the ballots. The chance that independent shuffles give back exactly the cast patterns
+    // (as a multiset of rows): take the rows in column 1's order; columns 2 and 3 are then each a uniformly random
+    // arrangement of their codes, (64! / 16!^4)^2 equally likely layouts. The patterns being distinct, the rows are
+    // the patterns exactly when each block of 16 rows sharing a column-1 code holds that block's 16 (column 2,
+    // column 3) pairs in some order: 16! ways a block, 16!^4 in all. So the chance is 16!^12 / 64!^2 ≈ 4.4e-19,
+    // checked below to be under 1e-9: this assertion cannot fail by chance.
+    const chance = { numerator: factorial(16) ** 12n, denominator: factorial(64) ** 2n };
+    expect(chance.numerator * 10n ** 9n < chance.denominator).toBe(true);
+    const byPattern = (list: number[][]) => list.map((row) => row.join(",")).sort();
+    expect(byPattern(rows)).not.toEqual(byPattern(patterns));
+
+    // (3) The recount script, reading the shuffled file, gives the published tally.
+    const recounted = recount(csv);
+    expect(recounted.ballots).toBe(64);
+    expect(recounted.ballots).toBe(f.tally.ballots.collected);
+    for (const [s, subject] of f.tally.subjects.entries()) {
+      expect(recounted.subjects[s].counts).toEqual([
+        subject.invalid,
+        ...f.tally.levels.map((level) => subject.counts[level]),
+      ]);
+      expect(recounted.subjects[s].percentages.slice(1)).toEqual(
+        f.tally.levels.map((level) => subject.percentages[level])
+      );
+    }
+    // Still nothing of the residential groups, nor of the receipts.
+    expect(csv).not.toContain("Tổ dân phố");
+    for (const receipt of f.receipts) expect(csv).not.toContain(receipt);
   });
 
   it("shows the online and paper ballots apart, and their total, once a paper count is confirmed", async () => {

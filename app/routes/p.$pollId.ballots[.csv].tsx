@@ -1,5 +1,6 @@
-// The anonymized ballots of a published poll as CSV (/p/:pollId/ballots.csv), for anyone to recount: no login, the
-// same 404 as the board for a poll that is not published. The format is described in docs/recount.md.
+// The anonymized answers of a published poll as CSV (/p/:pollId/ballots.csv), each subject's column shuffled on its
+// own, for anyone to recount: no login, the same 404 as the board for a poll that is not published. The format is
+// described in docs/recount.md.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ballotsCsv, ballotsFileName } from "~/board/ballots-csv.server";
 import { requirePublishedPoll } from "~/board/board.server";
@@ -11,7 +12,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${ballotsFileName(poll.id)}"`,
-      // The same file for everyone, frozen since publication.
+      // The same figures for everyone, frozen since publication; only the order within each column changes from one
+      // download to the next, so a cached copy is as good as a new one.
       "Cache-Control": "public, max-age=60",
       "X-Content-Type-Options": "nosniff",
     },

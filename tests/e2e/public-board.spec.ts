@@ -1,6 +1,7 @@
 // The public board of a published poll, as anyone sees it: the Front officer runs a short poll to publication (two
 // ballots, the way poll-flow.spec.ts does), then someone with no account opens /p/<id>, reads the totals, checks a
-// resident's receipt and a made-up one, downloads the counted ballots and recounts them with scripts/recount.ts.
+// resident's receipt and a made-up one, downloads the counted ballots (each subject's column shuffled on its own)
+// and recounts them with scripts/recount.ts.
 // Both projects share the run's server, so each creates its own poll, named after the project.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -141,6 +142,22 @@ test("anyone checks a receipt and recounts the ballots on a published poll's pub
   const csv = file.bytes.toString("utf8");
   for (const receipt of [receiptA, receiptB]) expect(csv).not.toContain(receipt);
   expect(csv).not.toContain(GROUP);
+  // Each subject's column is shuffled on its own, and the page says so: a column holds exactly that subject's
+  // answers (1 and 3, 3 and 3, blank and 2), whichever ballot each row's codes came from.
+  await expect(visitor.getByText(/một dòng không phải là một lá phiếu\.$/)).toBeVisible();
+  const rows = csv
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split("\r\n")
+    .filter((line) => !/^"?#/.test(line))
+    .slice(1)
+    .map((line) => line.split(",").slice(1).map(Number));
+  const column = (s: number) => rows.map((row) => row[s]).sort((a, b) => a - b);
+  expect([column(0), column(1), column(2)]).toEqual([
+    [1, 3],
+    [3, 3],
+    [0, 2],
+  ]);
   const csvFile = testInfo.outputPath(file.name);
   fs.writeFileSync(csvFile, file.bytes);
   const recounted = JSON.parse(
