@@ -112,8 +112,8 @@ export type RowTotal =
   /** Withheld elsewhere (a group hidden in the table of ballots per group): it must stay unknown here too. */
   | "withheld"
   /**
-   * A pool of rows whose cells are not known one by one (groups under k, whose ballots carry no group): every
-   * cell is withheld, its total may be worked out from the others'.
+   * A pool of rows whose cells are not known one by one (groups under k and those that joined them, whose ballots
+   * carry no group; app/ballots/pooling.ts): every cell is withheld, its total may be worked out from the others'.
    */
   | "pooled";
 

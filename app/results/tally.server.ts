@@ -129,9 +129,12 @@ export async function computeTally(
     return hasPaper ? { ...tally, byChannel: channels[index] } : tally;
   });
 
+  // A group that cast ballots none of which carry it: under k, or one that joined the pool to cover a small one.
+  const pooled = new Set(groups.filter((g) => g.used > 0 && !counted.byGroup.has(g.groupId)).map((g) => g.groupId));
   const protectedGroups = protectGroups(
     groups.map((g) => ({ unitId: g.groupId, name: g.name, issued: g.issued, handedOut: g.handedOut, used: g.used })),
-    rules.k
+    rules.k,
+    pooled
   );
   const paperOfGroup = (unitId: number) =>
     confirmed.filter((e) => e.groupId === unitId).reduce((sum, e) => sum + e.collected, 0);
@@ -219,7 +222,7 @@ export async function computeTally(
 
 /**
  * The counted ballots of a poll in one pass over the counted table, grouped by the residential group they carry
- * (null: the ballots of groups under k, pooled): the ballots, and per subject the ballots per level code (0 = left
+ * (null: the pool, app/ballots/pooling.ts): the ballots, and per subject the ballots per level code (0 = left
  * blank, i = the poll kind's i-th level). `all` is every ballot; `byGroup` only the groups carried.
  *
  * Each ballot's answers are read once, in a subquery, and then counted by plain comparisons: the volatile column
@@ -282,26 +285,42 @@ export interface GroupCounts {
  * Ballots collected per residential group, withheld under k and wherever a withheld one could be worked out from
  * the total (published as ballots collected) and the slips issued and handed out to each group (published beside
  * it).
+ *
+ * `pooled`: the groups whose ballots carry no group. Where one more group must be withheld beside a small one, a
+ * pooled group goes first among those of the same size (a group of k or more joins the pool, smallest first, to
+ * cover a small one: it is the one the rule would pick anyway, ties aside). Its answers are withheld in every cell
+ * already, so withholding its count as well spares a group whose answers are shown.
  */
-export function protectGroups(groups: GroupCounts[], k: number): GroupTally[] {
+export function protectGroups(
+  groups: GroupCounts[],
+  k: number,
+  pooled: ReadonlySet<number> = new Set()
+): GroupTally[] {
   const total = groups.reduce((sum, g) => sum + g.used, 0);
+  const first = (g: GroupCounts) => (pooled.has(g.unitId) ? 0 : 1);
   const cells = suppressCells(
     // Slips handed out are published too: a reader takes them as a bound, unless the records show otherwise.
-    groups.map((g) => ({
-      key: String(g.unitId),
-      count: g.used,
-      max: g.handedOut >= g.used ? Math.min(g.issued, g.handedOut) : g.issued,
-    })),
+    [...groups]
+      .sort((a, b) => first(a) - first(b))
+      .map((g) => ({
+        key: String(g.unitId),
+        count: g.used,
+        max: g.handedOut >= g.used ? Math.min(g.issued, g.handedOut) : g.issued,
+      })),
     { k, total }
   );
-  return groups.map((g, i) => ({
-    unitId: g.unitId,
-    name: g.name,
-    slipsIssued: g.issued,
-    slipsHandedOut: g.handedOut,
-    ballotsCollected: cells[i].count,
-    suppressed: cells[i].suppressed,
-  }));
+  const cellOf = new Map(cells.map((c) => [c.key, c]));
+  return groups.map((g) => {
+    const cell = cellOf.get(String(g.unitId))!;
+    return {
+      unitId: g.unitId,
+      name: g.name,
+      slipsIssued: g.issued,
+      slipsHandedOut: g.handedOut,
+      ballotsCollected: cell.count,
+      suppressed: cell.suppressed,
+    };
+  });
 }
 
 const POOL = "pool";
@@ -309,8 +328,9 @@ const POOL = "pool";
 /**
  * A subject's counts per residential group and level (blank ballots as a last column), every row and column total
  * being published (the group's ballots collected unless withheld, the subject's count per level). The ballots of
- * groups under k carry no group: they form one pool, whose cells are withheld whatever they hold and shown as
- * withheld in each of those groups' rows.
+ * groups under k, and of the groups that joined them (app/ballots/pooling.ts), carry no group: they form one pool,
+ * whose cells are withheld whatever they hold and shown as withheld in each of those groups' rows, whatever the
+ * group's size. No group whose ballots are not carried is shown as zeros.
  */
 export function protectSubjectByGroup({
   levels,

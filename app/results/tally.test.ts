@@ -10,8 +10,8 @@ import { loader as resultsLoader } from "~/routes/polls.$pollId.results";
 import { loader as minutesLoader } from "~/routes/polls.$pollId.minutes";
 import { createUnit, dataOf, makeRequest, run, sessionCookie, statusOf } from "../../tests/setup/fixtures";
 import { createPollFixture } from "../../tests/setup/poll-fixtures";
-import { computeTally, tallyHash } from "./tally.server";
-import type { PollTally } from "./tally";
+import { computeTally, protectGroups, tallyHash } from "./tally.server";
+import type { GroupTally, PollTally } from "./tally";
 
 describe("the tally of a confidence poll", () => {
   it("matches a known set of ballots exactly: counts, blanks, percentages over ballots collected, flags", async () => {
@@ -272,6 +272,156 @@ describe("the tally of a confidence poll", () => {
     expect(text).toContain("Tổ dân phố số 1 10 9 7 77,78%");
   });
 
+  it("pools a small group alone with the smallest other group, whose figures are then withheld like its own", async () => {
+    const f = await createPollFixture({ k: 5 });
+    const group3 = await createUnit("Tổ dân phố số 3", "residential_group", f.ward.id);
+    await db.insertInto("poll_groups").values({ poll_id: f.pollId, unit_id: group3.id }).execute();
+    // Subject 3 tells the groups apart (group 1 high, group 2 low, group 3 confidence), so the counted ballots show
+    // which groups the pool holds. More slips handed out than ballots: the bounds tell no withheld count.
+    await castAll(f, [
+      [f.group1.id, 15, Array.from({ length: 12 }, (_, i) => [1 + (i % 3), i % 2 === 0 ? 1 : 2, 1])],
+      [
+        f.group2.id,
+        5,
+        [
+          [3, 3, 3],
+          [3, 0, 3],
+        ],
+      ],
+      [group3.id, 10, Array.from({ length: 6 }, (_, i) => [1 + (i % 2), 2, 2])],
+    ]);
+    await closePoll({ actor: f.actor, pollId: f.pollId });
+
+    // Group 2's 2 ballots (under k) are not a pool by themselves: group 3's 6, the smallest other, join them.
+    const counted = await db
+      .selectFrom("counted_ballots")
+      .select(["group_id", "levels"])
+      .where("poll_id", "=", f.pollId)
+      .execute();
+    const byGroup = (groupId: number | null) => counted.filter((c) => c.group_id === groupId);
+    expect(byGroup(f.group1.id)).toHaveLength(12);
+    expect(byGroup(group3.id)).toHaveLength(0);
+    expect(byGroup(f.group2.id)).toHaveLength(0);
+    const pool = byGroup(null).map((c) => c.levels.map(Number)[2]);
+    expect(pool.sort()).toEqual([2, 2, 2, 2, 2, 2, 3, 3]);
+
+    const tally = (await computeTally({ pollId: f.pollId }))!;
+    expect(tally.ballots.collected).toBe(20);
+    // Ballots per group: group 2 under k, and the count that would give it away (20 − 12) is group 3's, the group
+    // already pooled with it.
+    expect(tally.groups.map((g) => [g.name, g.ballotsCollected, g.suppressed])).toEqual([
+      ["Tổ dân phố số 1", 12, false],
+      ["Tổ dân phố số 2", null, true],
+      ["Tổ dân phố số 3", null, true],
+    ]);
+    // Per subject and group: group 3's rows are withheld whole, as group 2's: neither its figures nor zeros.
+    const withheld = { count: null, suppressed: true };
+    for (const subject of tally.subjects) {
+      for (const row of subject.byGroup!.filter((r) => r.unitId !== f.group1.id)) {
+        expect(Object.values(row.cells), `${subject.fullName}, ${row.name}`).toEqual([
+          withheld,
+          withheld,
+          withheld,
+          withheld,
+        ]);
+      }
+    }
+
+    const cookie = await sessionCookie(f.officer.id);
+    const params = { pollId: String(f.pollId) };
+    const page = dataOf(
+      await run(() =>
+        resultsLoader({ request: makeRequest(`/polls/${f.pollId}/results`, { cookie }), params, context: {} })
+      )
+    );
+    expect(page.counted.tally.groups).toEqual(tally.groups);
+    expect(page.counted.tally.subjects.map((s: { byGroup: unknown }) => s.byGroup)).toEqual(
+      tally.subjects.map((s) => s.byGroup)
+    );
+    const text = await minutesText(f.pollId, cookie);
+    expect(text).toContain("Tổ dân phố số 3 10 10 < 5 —");
+    // Its row in each subject's table (and no other line of its) shows "< 5" throughout.
+    expect(text.match(/Tổ dân phố số 3 /g)).toHaveLength(4);
+    expect(text.match(/Tổ dân phố số 3 < 5 < 5 < 5 < 5/g)).toHaveLength(3);
+  });
+
+  it("pools two groups of one ballot with the smallest other group, whose count stays shown, never its cells", async () => {
+    const f = await createPollFixture({ k: 5 });
+    const group3 = await createUnit("Tổ dân phố số 3", "residential_group", f.ward.id);
+    const group4 = await createUnit("Tổ dân phố số 4", "residential_group", f.ward.id);
+    for (const g of [group3, group4]) {
+      await db.insertInto("poll_groups").values({ poll_id: f.pollId, unit_id: g.id }).execute();
+    }
+    // Groups 2 and 3: 1 ballot each, 3 slips handed out each, so neither can be told from their sum of 2.
+    await castAll(f, [
+      [f.group1.id, 20, Array.from({ length: 20 }, (_, i) => [1, 1 + (i % 3), 2])],
+      [f.group2.id, 3, [[3, 3, 3]]],
+      [group3.id, 3, [[2, 3, 3]]],
+      [group4.id, 7, Array.from({ length: 7 }, () => [2, 2, 1])],
+    ]);
+    await closePoll({ actor: f.actor, pollId: f.pollId });
+
+    const counted = await db
+      .selectFrom("counted_ballots")
+      .select((eb) => ["group_id", eb.fn.countAll<string>().as("n")])
+      .where("poll_id", "=", f.pollId)
+      .groupBy("group_id")
+      .execute();
+    expect(new Map(counted.map((c) => [c.group_id, Number(c.n)]))).toEqual(
+      new Map([
+        [f.group1.id, 20],
+        [null, 9],
+      ])
+    );
+
+    const tally = (await computeTally({ pollId: f.pollId }))!;
+    expect(tally.groups.map((g) => [g.name, g.ballotsCollected, g.suppressed])).toEqual([
+      ["Tổ dân phố số 1", 20, false],
+      ["Tổ dân phố số 2", null, true],
+      ["Tổ dân phố số 3", null, true],
+      ["Tổ dân phố số 4", 7, false],
+    ]);
+    for (const subject of tally.subjects) {
+      const row = subject.byGroup!.find((r) => r.unitId === group4.id)!;
+      expect(Object.values(row.cells).every((c) => c.count === null && c.suppressed), subject.fullName).toBe(true);
+    }
+    const text = await minutesText(f.pollId, await sessionCookie(f.officer.id));
+    expect(text.match(/Tổ dân phố số 4 < 5 < 5 < 5 < 5/g)).toHaveLength(3);
+  });
+
+  it("keeps no ballot's group when a single group voted", async () => {
+    const f = await createPollFixture({ k: 5 });
+    await castAll(f, [[f.group1.id, 8, Array.from({ length: 8 }, (_, i) => [1 + (i % 3), 1, 2])]]);
+    await closePoll({ actor: f.actor, pollId: f.pollId });
+    const counted = await db.selectFrom("counted_ballots").select("group_id").where("poll_id", "=", f.pollId).execute();
+    expect(counted.map((c) => c.group_id)).toEqual(new Array(8).fill(null));
+    const tally = (await computeTally({ pollId: f.pollId }))!;
+    // The group's count is the poll's total anyway; its answers are the poll's, not shown again as its own.
+    expect(tally.groups.map((g) => [g.name, g.ballotsCollected])).toEqual([
+      ["Tổ dân phố số 1", 8],
+      ["Tổ dân phố số 2", 0],
+    ]);
+    for (const subject of tally.subjects) {
+      expect(subject.byGroup!.flatMap((r) => Object.values(r.cells).map((c) => c.count))).toEqual(
+        new Array(8).fill(null)
+      );
+    }
+  });
+
+  it("withholds a pooled group's count, rather than another of the same size, beside a small one", () => {
+    const groups = [
+      { unitId: 1, name: "Tổ dân phố số 1", issued: 10, handedOut: 10, used: 6 },
+      { unitId: 2, name: "Tổ dân phố số 2", issued: 10, handedOut: 10, used: 2 },
+      { unitId: 3, name: "Tổ dân phố số 3", issued: 10, handedOut: 10, used: 6 },
+      { unitId: 4, name: "Tổ dân phố số 4", issued: 40, handedOut: 40, used: 30 },
+    ];
+    const withheld = (tally: GroupTally[]) => tally.filter((g) => g.suppressed).map((g) => g.unitId);
+    // Without a pool, the first of the two groups of 6 goes beside the 2; with group 3 pooled, group 3 does.
+    expect(withheld(protectGroups(groups, 5))).toEqual([1, 2]);
+    expect(withheld(protectGroups(groups, 5, new Set([2, 3])))).toEqual([2, 3]);
+    expect(protectGroups(groups, 5, new Set([2, 3])).map((g) => g.ballotsCollected)).toEqual([6, null, null, 30]);
+  });
+
   it("refuses a k below 3, in the poll form and in the domain", async () => {
     const f = await createPollFixture();
     const cookie = await sessionCookie(f.officer.id);
@@ -325,3 +475,39 @@ describe("the tally of a confidence poll", () => {
     );
   });
 });
+
+/**
+ * Issues each group its slips (all handed out), opens the poll and casts the given ballots with the first of them.
+ */
+async function castAll(
+  f: Awaited<ReturnType<typeof createPollFixture>>,
+  groups: [groupId: number, slips: number, ballots: number[][]][]
+) {
+  const codes = new Map<number, string[]>();
+  for (const [groupId, slips] of groups) {
+    codes.set(groupId, (await f.issue(groupId, slips)).slips.map((s) => s.code));
+    await db.updateTable("credential_batches").set({ handed_out: slips }).where("group_id", "=", groupId).execute();
+  }
+  await f.open();
+  for (const [groupId, , ballots] of groups) {
+    for (const [i, levels] of ballots.entries()) {
+      expect((await castBallot({ code: codes.get(groupId)![i], levels })).status).toBe("counted");
+    }
+  }
+}
+
+/** The counting minutes as drawn, one line of text. */
+async function minutesText(pollId: number, cookie: string) {
+  const response = (await run(() =>
+    minutesLoader({
+      request: makeRequest(`/polls/${pollId}/minutes`, { cookie }),
+      params: { pollId: String(pollId) },
+      context: {},
+    })
+  )) as Response;
+  const pdf = Buffer.from(await response.arrayBuffer());
+  return execFileSync("pdftotext", ["-raw", "-enc", "UTF-8", "-", "-"], { input: pdf })
+    .toString("utf8")
+    .normalize("NFC")
+    .replace(/\s+/g, " ");
+}
