@@ -6,6 +6,7 @@ import net from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketHandler } from "@electric-sql/pglite-socket";
+import { securePrivateFolder } from "./private-folder.server";
 
 /** PGlite keeps `date`, bigint and numeric as text, like `pg`, so that the two drivers return the same values. */
 export const PGLITE_PARSERS = { 20: (v: string) => v, 1082: (v: string) => v, 1700: (v: string) => v };
@@ -44,7 +45,16 @@ export function acquireFolderLock(dataDir: string): Promise<net.Server | null> {
 
 export async function openPglite(dataDir: string): Promise<PGlite> {
   fs.mkdirSync(dataDir, { recursive: true });
-  return PGlite.create({ dataDir, parsers: PGLITE_PARSERS });
+  const pglite = await PGlite.create({ dataDir, parsers: PGLITE_PARSERS });
+  // PGlite sets its files' modes itself, whatever the umask: 0666 in a new folder, 0644 for the catalog cache it
+  // rewrites at every opening. Whoever opens the folder leaves it its owner's alone.
+  try {
+    securePrivateFolder(dataDir);
+  } catch (error) {
+    await pglite.close();
+    throw error;
+  }
+  return pglite;
 }
 
 type Pglite = PGlite & {
