@@ -15,6 +15,7 @@ import { readEnv, type Env } from "./app/env.server";
 import { logger } from "./app/logger.server";
 import { routePatternMatcher } from "./app/route-patterns.server";
 import { startDatabase, type StartedDatabase } from "./app/startup.server";
+import { keyFolder } from "./app/secret.server";
 import { applySchedules } from "./app/polls/lifecycle.server";
 import { DEMO_PASSWORD, DEMO_POLL_TITLE, DEMO_USERS } from "./db/seeds/demo";
 
@@ -57,13 +58,18 @@ async function main() {
   else await serve(env, started, { worker: false });
 }
 
-function banner(port: number, { opened, secret, seeded }: StartedDatabase, workers: number) {
+function banner(port: number, { opened, secret, seeded, sweptKeys }: StartedDatabase, workers: number) {
   const url = `http://localhost:${port}`;
   const lines = [
     `Phiếu đang chạy tại ${url}`,
     `Cơ sở dữ liệu: ${opened.describe}` + (workers > 1 ? ` (${workers} tiến trình phục vụ)` : ""),
-    `Khóa bí mật của máy chủ: ${secret.source}${secret.created ? " (vừa tạo)" : ""}`,
+    `Khóa bí mật của máy chủ: ${secret.source}${secret.created ? " (vừa tạo)" : ""}` +
+      (secret.moved ? " (đã chuyển ra khỏi thư mục dữ liệu)" : ""),
+    `Thư mục khóa (khóa của các cuộc lấy phiếu do máy chủ giữ khóa): ${keyFolder()}`,
   ];
+  if (sweptKeys.length > 0) {
+    lines.push(`Đã xóa tệp khóa còn sót của cuộc lấy phiếu đã kiểm hoặc không còn: ${sweptKeys.join(", ")}`);
+  }
   if (seeded.seeded) {
     lines.push(
       "",

@@ -10,6 +10,11 @@ const schema = z.object({
     .or(z.literal("").transform(() => undefined)),
   PHIEU_DATA_DIR: z.string().min(1).default("data"),
   PHIEU_SECRET: z.string().min(32).optional(),
+  /**
+   * The key folder: the keys of server-keyed polls and the generated server secret. Beside the data folder by default
+   * (`<data folder>-keys`), never inside it, so that a copy of the data folder holds no key.
+   */
+  PHIEU_KEY_DIR: z.string().min(1).optional(),
   /** Set to "false" to serve the session cookie without Secure over plain http on a LAN (never on the internet). */
   PHIEU_COOKIE_SECURE: z.enum(["true", "false"]).optional(),
   /** Server processes on PostgreSQL (default: one per core); the embedded database always has one. */

@@ -116,8 +116,8 @@ export interface PollsTable {
   summoned: number | null;
   present: number | null;
   complaints: string | null;
+  /** The poll's X25519 public key; its private half is never in the database (a key file, or the committee's shares). */
   public_key: Buffer | null;
-  wrapped_private_key: Buffer | null;
   key_mode: ColumnType<PollKeyMode, PollKeyMode | undefined, PollKeyMode>;
   /** k: how many committee shares open the box (committee key mode only). */
   shares_required: number | null;
@@ -153,15 +153,18 @@ export interface PollCommitteeMembersTable {
   full_name: string;
   role: string;
   sort_order: number;
-  /** The member's account (a counting member of the unit), needed to claim a key share. */
+  /** The member's account (a counting member of the unit), needed to hold a share of the poll's key. */
   user_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
-export interface PollKeySharesTable {
+/** A key holder of a committee-keyed poll: the public key of the member's enrolment, and their sealed share. */
+export interface PollKeyHoldersTable {
   poll_id: number;
-  member_id: number;
-  share_wrapped: Buffer | null;
-  claimed_at: NullableTimestamp;
+  user_id: number;
+  public_key: Buffer;
+  enrolled_at: ColumnType<Date, Date, Date>;
+  /** The member's share of the poll's key, sealed to `public_key` when the poll opened. */
+  sealed_share: Buffer | null;
 }
 
 export interface CredentialBatchesTable {
@@ -264,7 +267,7 @@ export interface Database {
   ballot_box: BallotBoxTable;
   counted_ballots: CountedBallotsTable;
   poll_confirmations: PollConfirmationsTable;
-  poll_key_shares: PollKeySharesTable;
+  poll_key_holders: PollKeyHoldersTable;
   paper_tallies: PaperTalliesTable;
   paper_tally_subjects: PaperTallySubjectsTable;
   poll_warning_acks: PollWarningAcksTable;

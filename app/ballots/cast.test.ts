@@ -5,6 +5,7 @@ import { closePoll } from "~/polls/lifecycle.server";
 import { createPollFixture } from "../../tests/setup/poll-fixtures";
 import { usingPostgres } from "../../tests/setup/database";
 import { readBallot } from "./ballot.server";
+import { hasServerKey } from "~/polls/server-key.server";
 import { castBallot } from "./cast.server";
 
 async function counts(pollId: number) {
@@ -87,15 +88,18 @@ describe("casting a ballot", () => {
       .where("poll_id", "=", a.pollId)
       .execute();
     expect(counted).toHaveLength(6);
-    expect(counted.filter((c) => c.group_id === a.group1.id)).toHaveLength(4);
-    expect(counted.filter((c) => c.group_id === null)).toHaveLength(2);
-    expect(counted.filter((c) => c.group_id === a.group2.id)).toHaveLength(0);
+    // Group 2's 2 ballots (under k = 3) alone would be a pool of one group's: group 1's 4 join them, and no ballot
+    // keeps its group.
+    expect(counted.filter((c) => c.group_id === null)).toHaveLength(6);
     const poll = await db
       .selectFrom("polls")
-      .select(["wrapped_private_key", "status"])
+      .select(["counted_at", "status"])
       .where("id", "=", a.pollId)
       .executeTakeFirstOrThrow();
-    expect(poll).toEqual({ wrapped_private_key: null, status: "closed" });
+    expect(poll).toMatchObject({ status: "closed" });
+    expect(poll.counted_at).not.toBeNull();
+    // The server-held key is destroyed with the count: its file is gone.
+    expect(hasServerKey(a.pollId)).toBe(false);
   });
 
   it.runIf(usingPostgres())("200 concurrent submissions of one code count exactly one ballot", async () => {

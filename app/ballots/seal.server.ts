@@ -13,7 +13,6 @@ import {
 } from "node:crypto";
 
 const BALLOT_INFO = Buffer.from("phieu-ballot-v1");
-const WRAP_INFO = Buffer.from("phieu-poll-key-wrap-v1");
 const RAW_KEY = 32;
 const IV = 12;
 const TAG = 16;
@@ -53,14 +52,20 @@ function privateKeyObject(raw: Buffer, publicRaw: Buffer): KeyObject {
   });
 }
 
-function ballotKey(shared: Buffer, ephemeralPublic: Buffer, recipientPublic: Buffer): Buffer {
-  return Buffer.from(
-    hkdfSync("sha256", shared, Buffer.concat([ephemeralPublic, recipientPublic]), BALLOT_INFO, RAW_KEY)
-  );
+function sealingKey(shared: Buffer, ephemeralPublic: Buffer, recipientPublic: Buffer, info: Buffer): Buffer {
+  return Buffer.from(hkdfSync("sha256", shared, Buffer.concat([ephemeralPublic, recipientPublic]), info, RAW_KEY));
 }
 
 /** ephemeral public key (32) ‖ iv (12) ‖ tag (16) ‖ ciphertext */
 export function sealBallot(plaintext: Buffer, recipientPublicKey: Uint8Array): Buffer {
+  return sealTo(plaintext, recipientPublicKey, BALLOT_INFO);
+}
+
+/**
+ * Seals `plaintext` to an X25519 public key, in the ballots' format; `info` separates what is sealed (a ballot, a
+ * committee member's key share bound to its poll and member), so that one kind never opens as another.
+ */
+export function sealTo(plaintext: Uint8Array, recipientPublicKey: Uint8Array, info: Buffer): Buffer {
   const recipientPublic = Buffer.from(recipientPublicKey);
   const ephemeral = freshPair();
   const ephemeralPublic = Buffer.from(ephemeral.publicKey.x, "base64url");
@@ -68,17 +73,33 @@ export function sealBallot(plaintext: Buffer, recipientPublicKey: Uint8Array): B
     privateKey: createPrivateKey({ key: ephemeral.privateKey, format: "jwk" }),
     publicKey: publicKeyObject(recipientPublic),
   });
-  const key = ballotKey(shared, ephemeralPublic, recipientPublic);
+  const key = sealingKey(shared, ephemeralPublic, recipientPublic, info);
+  shared.fill(0);
   const iv = randomBytes(IV);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
+  key.fill(0);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([ephemeralPublic, iv, cipher.getAuthTag(), ciphertext]);
 }
 
+/** Opens what `sealTo` sealed with the same `info`; throws when the key or the info is not the one sealed to. */
+export function openSealed(
+  sealedBytes: Uint8Array,
+  pair: { publicKey: Uint8Array; privateKey: Uint8Array },
+  info: Buffer
+): Buffer {
+  return openerFor(pair, info)(sealedBytes);
+}
+
 /** An opener for one poll: the private key object is built once, not per ballot. */
 export function ballotOpener(pair: { publicKey: Uint8Array; privateKey: Uint8Array }) {
+  return openerFor(pair, BALLOT_INFO);
+}
+
+function openerFor(pair: { publicKey: Uint8Array; privateKey: Uint8Array }, info: Buffer) {
   const keys = { publicKey: Buffer.from(pair.publicKey), privateKey: Buffer.from(pair.privateKey) };
   const privateKey = privateKeyObject(keys.privateKey, keys.publicKey);
+  keys.privateKey.fill(0);
   return (sealedBytes: Uint8Array): Buffer => {
     const sealed = Buffer.from(sealedBytes.buffer, sealedBytes.byteOffset, sealedBytes.byteLength);
     const ephemeralPublic = sealed.subarray(0, RAW_KEY);
@@ -86,8 +107,10 @@ export function ballotOpener(pair: { publicKey: Uint8Array; privateKey: Uint8Arr
     const tag = sealed.subarray(RAW_KEY + IV, RAW_KEY + IV + TAG);
     const ciphertext = sealed.subarray(RAW_KEY + IV + TAG);
     const shared = diffieHellman({ privateKey, publicKey: publicKeyObject(Buffer.from(ephemeralPublic)) });
-    const key = ballotKey(shared, Buffer.from(ephemeralPublic), keys.publicKey);
+    const key = sealingKey(shared, Buffer.from(ephemeralPublic), keys.publicKey, info);
+    shared.fill(0);
     const decipher = createDecipheriv("aes-256-gcm", key, iv);
+    key.fill(0);
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   };
@@ -212,66 +235,6 @@ export function createBatchSealer(
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return Buffer.concat([ephemeralPublic, iv, cipher.getAuthTag(), ciphertext]);
   };
-}
-
-function wrapKey(secret: string, pollId: number): Buffer {
-  return Buffer.from(hkdfSync("sha256", Buffer.from(secret), Buffer.from(`poll:${pollId}`), WRAP_INFO, 32));
-}
-
-/** The poll's private key, wrapped with the server's secret (which is not in the database): iv ‖ tag ‖ ciphertext. */
-export function wrapPrivateKey(privateKey: Buffer, { secret, pollId }: { secret: string; pollId: number }): Buffer {
-  const iv = randomBytes(IV);
-  const cipher = createCipheriv("aes-256-gcm", wrapKey(secret, pollId), iv);
-  cipher.setAAD(Buffer.from(`poll:${pollId}`));
-  const ciphertext = Buffer.concat([cipher.update(privateKey), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
-}
-
-export function unwrapPrivateKey(
-  wrappedBytes: Uint8Array,
-  { secret, pollId }: { secret: string; pollId: number }
-): Buffer {
-  const wrapped = Buffer.from(wrappedBytes);
-  const decipher = createDecipheriv("aes-256-gcm", wrapKey(secret, pollId), wrapped.subarray(0, IV));
-  decipher.setAAD(Buffer.from(`poll:${pollId}`));
-  decipher.setAuthTag(wrapped.subarray(IV, IV + TAG));
-  return Buffer.concat([decipher.update(wrapped.subarray(IV + TAG)), decipher.final()]);
-}
-
-const SHARE_INFO = Buffer.from("phieu-poll-key-share-wrap-v1");
-
-function shareContext(pollId: number, memberId: number): Buffer {
-  return Buffer.from(`poll:${pollId}:member:${memberId}`);
-}
-
-function shareKey(secret: string, pollId: number, memberId: number): Buffer {
-  return Buffer.from(hkdfSync("sha256", Buffer.from(secret), shareContext(pollId, memberId), SHARE_INFO, 32));
-}
-
-/**
- * A committee member's key share, wrapped with the server's secret and bound to the poll and the member (a share
- * moved to another member's row does not open): iv ‖ tag ‖ ciphertext. Kept only until the member claims it.
- */
-export function wrapShare(
-  share: Uint8Array,
-  { secret, pollId, memberId }: { secret: string; pollId: number; memberId: number }
-): Buffer {
-  const iv = randomBytes(IV);
-  const cipher = createCipheriv("aes-256-gcm", shareKey(secret, pollId, memberId), iv);
-  cipher.setAAD(shareContext(pollId, memberId));
-  const ciphertext = Buffer.concat([cipher.update(share), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
-}
-
-export function unwrapShare(
-  wrappedBytes: Uint8Array,
-  { secret, pollId, memberId }: { secret: string; pollId: number; memberId: number }
-): Buffer {
-  const wrapped = Buffer.from(wrappedBytes);
-  const decipher = createDecipheriv("aes-256-gcm", shareKey(secret, pollId, memberId), wrapped.subarray(0, IV));
-  decipher.setAAD(shareContext(pollId, memberId));
-  decipher.setAuthTag(wrapped.subarray(IV, IV + TAG));
-  return Buffer.concat([decipher.update(wrapped.subarray(IV + TAG)), decipher.final()]);
 }
 
 /** The raw public key of a raw X25519 private key: checks that recovered shares rebuilt the poll's own key. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ballotOpener, generatePollKeyPair, sealBallot, unwrapPrivateKey, wrapPrivateKey } from "./seal.server";
+import { ballotOpener, generatePollKeyPair, openSealed, sealBallot, sealTo } from "./seal.server";
 
 describe("sealed ballots", () => {
   it("open with the poll's private key only", () => {
@@ -26,13 +26,15 @@ describe("sealed ballots", () => {
     expect(() => ballotOpener(keys)(sealed)).toThrow();
   });
 
-  it("keep the private key wrapped with the server secret, bound to its poll", () => {
-    const keys = generatePollKeyPair();
-    const secret = "s".repeat(40);
-    const wrapped = wrapPrivateKey(keys.privateKey, { secret, pollId: 7 });
-    expect(wrapped.includes(keys.privateKey)).toBe(false);
-    expect(unwrapPrivateKey(wrapped, { secret, pollId: 7 }).equals(keys.privateKey)).toBe(true);
-    expect(() => unwrapPrivateKey(wrapped, { secret, pollId: 8 })).toThrow();
-    expect(() => unwrapPrivateKey(wrapped, { secret: "t".repeat(40), pollId: 7 })).toThrow();
+  it("seal a share to a member's key, bound to what it is for: a ballot opener or another binding opens nothing", () => {
+    const member = generatePollKeyPair();
+    const share = Buffer.from("a share of the poll's key, 33 by");
+    const info = Buffer.from("phieu-key-share-v2|poll:7|user:3");
+    const sealed = sealTo(share, member.publicKey, info);
+    expect(sealed.includes(share)).toBe(false);
+    expect(openSealed(sealed, member, info).equals(share)).toBe(true);
+    expect(() => openSealed(sealed, member, Buffer.from("phieu-key-share-v2|poll:8|user:3"))).toThrow();
+    expect(() => ballotOpener(member)(sealed)).toThrow();
+    expect(() => openSealed(sealBallot(share, member.publicKey), member, info)).toThrow();
   });
 });

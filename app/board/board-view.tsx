@@ -20,6 +20,7 @@ export interface BoardPollView {
   unitName: string | null;
   publishedAt: string;
   tallyHash: string;
+  keyMode: "server" | "committee";
 }
 
 export interface ReceiptPage {
@@ -52,6 +53,7 @@ export function BoardHeader({ poll }: { poll: BoardPollView }) {
         <dd>{formatDateTime(locale, poll.publishedAt)}</dd>
       </dl>
       <p className="muted">{t("board.intro")}</p>
+      {poll.keyMode === "server" ? <p className="alert alert--warn">{t("board.serverKey")}</p> : null}
     </header>
   );
 }

@@ -4,6 +4,7 @@
 // credential hash, no time of casting ever reaches this page.
 import { sql } from "kysely";
 import { db } from "~/db.server";
+import type { PollKeyMode } from "../../db/schema";
 import { RECEIPT_LENGTH } from "~/ballots/cast.server";
 import { readTyped } from "~/credentials/code";
 import { idParam, notFound } from "~/polls/poll-access.server";
@@ -25,6 +26,8 @@ export interface BoardPoll {
   publishedAt: string;
   tally: PollTally;
   tallyHash: string;
+  /** Who held the key: the board says what server key mode does not defend against. */
+  keyMode: PollKeyMode;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function requirePublishedPoll({ pollId }: { pollId: string | undefi
   const id = idParam(pollId);
   const poll = await db
     .selectFrom("polls")
-    .select(["id", "title", "kind", "unit_id", "published_at", "tally", "tally_hash"])
+    .select(["id", "title", "kind", "unit_id", "published_at", "tally", "tally_hash", "key_mode"])
     .where("id", "=", id)
     .where("status", "in", ["published", "archived"])
     .executeTakeFirst();
@@ -51,6 +54,7 @@ export async function requirePublishedPoll({ pollId }: { pollId: string | undefi
     publishedAt: new Date(poll.published_at).toISOString(),
     tally: poll.tally as PollTally,
     tallyHash: poll.tally_hash,
+    keyMode: poll.key_mode,
   };
 }
 

@@ -163,6 +163,7 @@ describe("npm run phieu -- import", () => {
       expect(usage.stderr).toContain("Cần chọn groups hoặc cadres.");
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(`${dataDir}-keys`, { recursive: true, force: true });
     }
   }, 120_000);
 });

@@ -11,16 +11,22 @@ import { action as countAction, loader as countLoader } from "~/routes/polls.$po
 import { action as resultsAction, loader as resultsLoader } from "~/routes/polls.$pollId.results";
 import { action as pollAction } from "~/routes/polls.$pollId._index";
 import { closePoll, openPoll, PollStateError } from "./lifecycle.server";
-import { claimShare, countWithShares, decodeShare, encodeShare, KeyShareError } from "./key-shares.server";
+import { decodeKeyCode, encodeKeyCode, enrolKeyHolder, KeyHolderError } from "./key-holders.server";
+import { countWithKeys, KeyShareError } from "./key-shares.server";
 import { createPoll, PollInputError } from "./polls.server";
 
 /** A ward's poll whose key is split among three counting members, two of them needed to count. */
-async function committeePoll({ k = 2, members = 3 }: { k?: number; members?: number } = {}) {
-  const f = await createPollFixture();
+async function committeePoll({
+  k = 2,
+  members = 3,
+  fixture,
+  prefix = "kiemphieu",
+}: { k?: number; members?: number; fixture?: Awaited<ReturnType<typeof createPollFixture>>; prefix?: string } = {}) {
+  const f = fixture ?? (await createPollFixture());
   const counters = [];
   for (let i = 1; i <= members; i++) {
     counters.push(
-      await createUser(`kiemphieu${i}`, [{ role: "counting_member", unitId: f.ward.id }], `Thành viên ${i}`)
+      await createUser(`${prefix}${i}`, [{ role: "counting_member", unitId: f.ward.id }], `Thành viên ${i}`)
     );
   }
   const positionIds = (await db.selectFrom("positions").select("id").orderBy("id").execute()).map((p) => p.id);
@@ -42,10 +48,11 @@ async function committeePoll({ k = 2, members = 3 }: { k?: number; members?: num
   return { ...f, pollId: poll.id, counters, actorOf };
 }
 
-async function claimAll(p: Awaited<ReturnType<typeof committeePoll>>) {
+/** Every key holder makes their key while the poll is a draft; returns the keys they were shown. */
+async function enrolAll(p: Awaited<ReturnType<typeof committeePoll>>) {
   const codes: string[] = [];
   for (const c of p.counters)
-    codes.push((await claimShare({ actor: p.actorOf(c), pollId: p.pollId, userId: c.id })).code);
+    codes.push((await enrolKeyHolder({ actor: p.actorOf(c), pollId: p.pollId, userId: c.id })).code);
   return codes;
 }
 
@@ -67,22 +74,34 @@ async function refusal(promise: Promise<unknown>) {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof KeyShareError) return error.reason;
+    if (error instanceof KeyShareError || error instanceof KeyHolderError) return error.reason;
+    if (error instanceof PollStateError) return `${error.reason}:${error.names.join(",")}`;
     throw error;
   }
   return "accepted";
 }
 
 describe("the counting committee holds the key", () => {
-  it("k shares open the box: not counted at close, counted with k shares, the key destroyed", async () => {
+  it("k keys open the box: not counted at close, counted with k members' keys, the shares erased", async () => {
     const p = await committeePoll();
     const slips = await castFive(p);
+    const codes = await enrolAll(p);
+    expect(codes.every((c) => /^([A-Z2-7]{4}-)+[A-Z2-7]{1,4}$/.test(c))).toBe(true);
     await openPoll({ actor: p.actor, pollId: p.pollId });
     const opened = await db.selectFrom("polls").selectAll().where("id", "=", p.pollId).executeTakeFirstOrThrow();
-    expect(opened.wrapped_private_key).toBeNull();
     expect(opened.key_mode).toBe("committee");
-    const codes = await claimAll(p);
-    expect(codes.every((c) => /^([A-Z2-7]{4}-)+[A-Z2-7]{1,4}$/.test(c))).toBe(true);
+    // What the database holds of the key: each holder's public key and a share sealed to it, and no key of the
+    // members' (the codes shown to them) in any form.
+    const holders = await db.selectFrom("poll_key_holders").selectAll().where("poll_id", "=", p.pollId).execute();
+    expect(holders).toHaveLength(3);
+    for (const [i, code] of codes.entries()) {
+      const privateKey = decodeKeyCode(code)!;
+      for (const h of holders) {
+        expect(h.public_key.includes(privateKey)).toBe(false);
+        expect(h.sealed_share!.includes(privateKey)).toBe(false);
+      }
+      expect(holders.some((h) => h.user_id === p.counters[i].id && h.sealed_share!.length > 60)).toBe(true);
+    }
     const answers = [
       [1, 1, 1],
       [1, 2, 3],
@@ -101,21 +120,21 @@ describe("the counting committee holds the key", () => {
     expect(await countedRows(p.pollId)).toBe(0);
     expect(await computeTally({ pollId: p.pollId })).toBeNull();
 
-    const result = await countWithShares({
+    const result = await countWithKeys({
       actor: p.actorOf(p.counters[0]),
       pollId: p.pollId,
-      codes: [codes[2], codes[0]],
+      // As typed from paper: a zero for the letter O, a one for the letter I.
+      codes: [codes[2], codes[0].replace(/O/g, "0").replace(/I/g, "1")],
     });
     expect(result.ballotsCounted).toBe(5);
     const counted = await db.selectFrom("polls").selectAll().where("id", "=", p.pollId).executeTakeFirstOrThrow();
     expect(counted.counted_at).not.toBeNull();
-    expect(counted.wrapped_private_key).toBeNull();
     const left = await db
-      .selectFrom("poll_key_shares")
-      .select("share_wrapped")
+      .selectFrom("poll_key_holders")
+      .select("sealed_share")
       .where("poll_id", "=", p.pollId)
       .execute();
-    expect(left.filter((s) => s.share_wrapped !== null)).toEqual([]);
+    expect(left).toEqual([{ sealed_share: null }, { sealed_share: null }, { sealed_share: null }]);
 
     const tally = await computeTally({ pollId: p.pollId });
     expect(tally!.invariant).toEqual({ receipts: 5, credentialsUsed: 5, ballotsCounted: 5, holds: true });
@@ -126,70 +145,76 @@ describe("the counting committee holds the key", () => {
     const count = audit.find((a) => a.action === "poll.count")!;
     expect(count.details).toMatchObject({ pollId: p.pollId, shares: 2 });
     expect(JSON.stringify(audit)).not.toContain(codes[0]);
-    expect(audit.filter((a) => a.action === "poll.share_claim")).toHaveLength(3);
+    expect(JSON.stringify(audit)).not.toContain(codes[1]);
+    expect(audit.filter((a) => a.action === "poll.key_enrol")).toHaveLength(3);
     // Counting twice is refused.
-    expect(await refusal(countWithShares({ actor: p.actor, pollId: p.pollId, codes }))).toBe("wrongState");
+    expect(await refusal(countWithKeys({ actor: p.actor, pollId: p.pollId, codes }))).toBe("wrongState");
   });
 
-  it("k-1 shares, a mistyped share and a share of another poll are refused, and nothing is counted", async () => {
+  it("k-1 keys, a mistyped key, a key typed twice and a key of another poll are refused, and nothing is counted", async () => {
     const p = await committeePoll({ k: 3, members: 3 });
     const slips = await castFive(p);
+    const codes = await enrolAll(p);
     await openPoll({ actor: p.actor, pollId: p.pollId });
-    const codes = await claimAll(p);
     for (const slip of slips) await castBallot({ code: slip.code, levels: [1, 1, 1] });
     await closePoll({ actor: p.actor, pollId: p.pollId });
     const actor = p.actorOf(p.counters[0]);
-    expect(await refusal(countWithShares({ actor, pollId: p.pollId, codes: codes.slice(0, 2) }))).toBe("tooFewShares");
-    expect(await refusal(countWithShares({ actor, pollId: p.pollId, codes: [codes[0], codes[1], ""] }))).toBe(
-      "tooFewShares"
-    );
+    const count = (keys: string[]) => refusal(countWithKeys({ actor, pollId: p.pollId, codes: keys }));
+    expect(await count(codes.slice(0, 2))).toBe("tooFewKeys");
+    expect(await count([codes[0], codes[1], ""])).toBe("tooFewKeys");
     const typo = codes[2].startsWith("A") ? "B" + codes[2].slice(1) : "A" + codes[2].slice(1);
-    expect(await refusal(countWithShares({ actor, pollId: p.pollId, codes: [codes[0], codes[1], typo] }))).toBe(
-      "malformedShare"
-    );
-    expect(await refusal(countWithShares({ actor, pollId: p.pollId, codes: [codes[0], codes[1], codes[1]] }))).toBe(
-      "duplicateShare"
-    );
-    // A well-formed share that is not this poll's: the key it rebuilds is not the poll's key. A byte in the
-    // middle: X25519 clamps the low bits of the first byte and the top bits of the last, so a change there alone
-    // could rebuild an equivalent key.
-    const share = decodeShare(codes[2])!;
-    const forged = Buffer.from(share);
+    expect(await count([codes[0], codes[1], typo])).toBe("malformedKey");
+    expect(await count([codes[0], codes[1], codes[1]])).toBe("duplicateKey");
+    // The same key typed twice, once in another form.
+    expect(await count([codes[0], codes[1].toLowerCase().replace(/-/g, " "), codes[1]])).toBe("duplicateKey");
+    // A well-formed key that is nobody's on this poll (a stranger's, or a member's key of another poll).
+    const other = await committeePoll({ k: 2, members: 2, fixture: p, prefix: "khac" });
+    const otherCodes = await enrolAll(other);
+    expect(await count([codes[0], codes[1], otherCodes[0]])).toBe("unknownKey");
+    // A key whose byte in the middle changed: not a holder's key any more. (A middle byte: X25519 clamps the low bits
+    // of the first byte and the top bits of the last, so a change there alone could give the same public key.)
+    const forged = decodeKeyCode(codes[2])!;
     forged[10] ^= 0xff;
-    expect(
-      await refusal(countWithShares({ actor, pollId: p.pollId, codes: [codes[0], codes[1], encodeShare(forged)] }))
-    ).toBe("wrongShares");
+    expect(await count([codes[0], codes[1], encodeKeyCode(forged)])).toBe("unknownKey");
     expect(await countedRows(p.pollId)).toBe(0);
     const poll = await db.selectFrom("polls").select("counted_at").where("id", "=", p.pollId).executeTakeFirstOrThrow();
     expect(poll.counted_at).toBeNull();
     expect(await db.selectFrom("ballot_box").select("poll_id").where("poll_id", "=", p.pollId).execute()).toHaveLength(
       5
     );
-    // The right shares still count.
-    expect((await countWithShares({ actor, pollId: p.pollId, codes })).ballotsCounted).toBe(5);
+    // The right keys still count.
+    expect((await countWithKeys({ actor, pollId: p.pollId, codes })).ballotsCounted).toBe(5);
   });
 
-  it("a share is handed out once, only to its member", async () => {
+  it("a key is made only by a holder, only while the poll is a draft; making it again replaces the old one", async () => {
     const p = await committeePoll();
-    await openPoll({ actor: p.actor, pollId: p.pollId });
     const member = p.counters[0];
-    const first = await claimShare({ actor: p.actorOf(member), pollId: p.pollId, userId: member.id });
-    expect(decodeShare(first.code)).not.toBeNull();
-    expect(await refusal(claimShare({ actor: p.actorOf(member), pollId: p.pollId, userId: member.id }))).toBe(
-      "alreadyClaimed"
-    );
+    const first = await enrolKeyHolder({ actor: p.actorOf(member), pollId: p.pollId, userId: member.id });
+    expect(decodeKeyCode(first.code)).not.toBeNull();
+    const second = await enrolKeyHolder({ actor: p.actorOf(member), pollId: p.pollId, userId: member.id });
+    expect(second.code).not.toBe(first.code);
+    const rows = await db.selectFrom("poll_key_holders").selectAll().where("poll_id", "=", p.pollId).execute();
+    expect(rows).toHaveLength(1);
     const stranger = await createUser("nguoila", [{ role: "counting_member", unitId: p.ward.id }]);
-    expect(await refusal(claimShare({ actor: p.actorOf(stranger), pollId: p.pollId, userId: stranger.id }))).toBe(
+    expect(await refusal(enrolKeyHolder({ actor: p.actorOf(stranger), pollId: p.pollId, userId: stranger.id }))).toBe(
       "notMember"
     );
-    const row = await db
-      .selectFrom("poll_key_shares")
-      .innerJoin("poll_committee_members as m", "m.id", "poll_key_shares.member_id")
-      .select(["share_wrapped", "claimed_at"])
-      .where("m.user_id", "=", member.id)
-      .executeTakeFirstOrThrow();
-    expect(row.share_wrapped).toBeNull();
-    expect(row.claimed_at).not.toBeNull();
+    // Opening waits for every holder, and says who.
+    expect(await refusal(openPoll({ actor: p.actor, pollId: p.pollId }))).toBe(
+      "committeeNotEnrolled:Thành viên 2,Thành viên 3"
+    );
+    const poll = await db.selectFrom("polls").select(["status", "public_key"]).where("id", "=", p.pollId).executeTakeFirstOrThrow();
+    expect(poll).toEqual({ status: "draft", public_key: null });
+    for (const c of p.counters.slice(1)) await enrolKeyHolder({ actor: p.actorOf(c), pollId: p.pollId, userId: c.id });
+    await openPoll({ actor: p.actor, pollId: p.pollId });
+    expect(await refusal(enrolKeyHolder({ actor: p.actorOf(member), pollId: p.pollId, userId: member.id }))).toBe(
+      "wrongState"
+    );
+    // The first key was replaced before the opening: it is nobody's now.
+    await closePoll({ actor: p.actor, pollId: p.pollId });
+    expect(await refusal(countWithKeys({ actor: p.actor, pollId: p.pollId, codes: [first.code, second.code] }))).toBe(
+      "unknownKey"
+    );
   });
 
   it("refuses a committee without accounts or with k out of range, and keeps the server mode as it was", async () => {
@@ -243,13 +268,13 @@ describe("the counting committee holds the key", () => {
     const poll = await db.selectFrom("polls").selectAll().where("id", "=", f.pollId).executeTakeFirstOrThrow();
     expect(poll.key_mode).toBe("server");
     expect(poll.counted_at).not.toBeNull();
-    expect(await db.selectFrom("poll_key_shares").selectAll().execute()).toEqual([]);
+    expect(await db.selectFrom("poll_key_holders").selectAll().execute()).toEqual([]);
   });
 
   it("refuses to open a committee poll whose committee cannot reach k", async () => {
     const p = await committeePoll({ k: 2, members: 2 });
     await db.updateTable("poll_committee_members").set({ user_id: null }).where("poll_id", "=", p.pollId).execute();
-    await expect(openPoll({ actor: p.actor, pollId: p.pollId })).rejects.toBeInstanceOf(PollStateError);
+    expect(await refusal(openPoll({ actor: p.actor, pollId: p.pollId }))).toBe("committeeIncomplete:");
     const poll = await db.selectFrom("polls").select("status").where("id", "=", p.pollId).executeTakeFirstOrThrow();
     expect(poll.status).toBe("draft");
   });
@@ -326,32 +351,42 @@ describe("the committee's pages", () => {
     expect(server).toMatchObject({ key_mode: "server", shares_required: null });
   });
 
-  it("hands each member their share once on its page, waits for the key, then counts from the count page", async () => {
+  it("each member makes their key on its page, the opening waits for them, then the count page counts", async () => {
     const p = await committeePoll();
     const slips = await castFive(p);
-    await openPoll({ actor: p.actor, pollId: p.pollId });
     const params = { pollId: String(p.pollId) };
     const path = `/polls/${p.pollId}/share`;
+    const officer = await sessionCookie(p.officer.id);
     const cookies = await Promise.all(p.counters.map((c) => sessionCookie(c.id)));
     expect(dataOf(await call(shareLoader, path, cookies[0], params)).state).toBe("ready");
     const codes: string[] = [];
-    for (const cookie of cookies) {
-      const shown = dataOf(await call(shareAction, path, cookie, params, { intent: "claim" }));
-      expect(shown.qrSvg).toContain("<svg");
-      codes.push(shown.code);
+    for (const [i, cookie] of cookies.entries()) {
+      if (i === 2) {
+        const refused = await call(pollAction, `/polls/${p.pollId}`, officer, params, { intent: "open" });
+        expect(statusOf(refused)).toBe(409);
+        expect(dataOf(refused).formError).toEqual({
+          key: "polls.lifecycle.committeeNotEnrolled",
+          params: { names: "Thành viên 3" },
+        });
+      }
+      const shown = await call(shareAction, path, cookie, params, { intent: "enrol" });
+      expect((shown as unknown as { init: { headers: Record<string, string> } }).init.headers["Cache-Control"]).toBe(
+        "no-store"
+      );
+      expect(dataOf(shown).qrSvg).toContain("<svg");
+      codes.push(dataOf(shown).code);
     }
-    const again = await call(shareAction, path, cookies[0], params, { intent: "claim" });
-    expect(statusOf(again)).toBe(409);
-    expect(dataOf(again).formError.key).toBe("polls.share.error.alreadyClaimed");
-    expect(dataOf(await call(shareLoader, path, cookies[0], params)).state).toBe("claimed");
+    expect(dataOf(await call(shareLoader, path, cookies[0], params)).state).toBe("enrolled");
     const stranger = await createUser("nguoila", [{ role: "counting_member", unitId: p.ward.id }]);
     expect(statusOf(await call(shareLoader, path, await sessionCookie(stranger.id), params))).toBe(403);
-    expect(
-      statusOf(await call(shareAction, path, await sessionCookie(p.officer.id), params, { intent: "claim" }))
-    ).toBe(403);
+    expect(statusOf(await call(shareAction, path, officer, params, { intent: "enrol" }))).toBe(403);
+    await call(pollAction, `/polls/${p.pollId}`, officer, params, { intent: "open" });
+    expect(dataOf(await call(shareLoader, path, cookies[0], params)).state).toBe("closed");
+    const late = await call(shareAction, path, cookies[0], params, { intent: "enrol" });
+    expect(statusOf(late)).toBe(409);
+    expect(dataOf(late).formError).toBe("polls.share.error.wrongState");
 
     for (const slip of slips) await castBallot({ code: slip.code, levels: [1, 2, 3] });
-    const officer = await sessionCookie(p.officer.id);
     const closed = (await call(pollAction, `/polls/${p.pollId}`, officer, params, {
       intent: "close",
       confirm: "yes",
@@ -374,7 +409,7 @@ describe("the committee's pages", () => {
     const few = await call(countAction, countPath, cookies[1], params, { shares: [codes[0], ""] });
     expect(statusOf(few)).toBe(400);
     expect(dataOf(few).formError).toEqual({
-      key: "polls.count.error.tooFewShares",
+      key: "polls.count.error.tooFewKeys",
       params: { required: 2, entered: 1 },
     });
     expect(await countedRows(p.pollId)).toBe(0);

@@ -1,23 +1,34 @@
 // The poll's lifecycle: draft → open → closed (counted at once, or once k committee members enter their key shares)
 // → published. Every transition is audited; a transition asked of a poll in the wrong state is refused with a
 // reason the page can show.
-import { randomInt } from "node:crypto";
 import diagnostics from "node:diagnostics_channel";
 import { sql, type Transaction } from "kysely";
 import { db } from "~/db.server";
 import { appendAudit, type AuditActor } from "~/audit/audit.server";
-import { split } from "shamir-secret-sharing";
 import { createOpenPool, type OpenedChunk } from "~/ballots/open-pool.server";
-import { generatePollKeyPair, unwrapPrivateKey, wrapPrivateKey, wrapShare } from "~/ballots/seal.server";
-import { serverSecret } from "~/secret.server";
+import { pooledGroups } from "~/ballots/pooling";
+import { shuffle } from "~/ballots/shuffle";
+import { generatePollKeyPair } from "~/ballots/seal.server";
 import type { Database, PollStatus } from "../../db/schema";
+import { sealSharesToHolders } from "./key-holders.server";
 import { boxPartition, lockPollExclusive } from "./poll-lock.server";
+import { readServerKey, removeServerKey, writeServerKey } from "./server-key.server";
+import { MIN_K } from "~/results/suppression";
 import { DEFAULT_RULES, type PollRules } from "~/results/tally";
 
 export class PollStateError extends Error {
   constructor(
-    public reason: "notFound" | "wrongState" | "noSubjects" | "noGroups" | "committeeIncomplete",
-    public status?: PollStatus
+    public reason:
+      | "notFound"
+      | "wrongState"
+      | "noSubjects"
+      | "noGroups"
+      | "committeeIncomplete"
+      | "committeeNotEnrolled"
+      | "serverKeyMissing",
+    public status?: PollStatus,
+    /** committeeNotEnrolled: the members who have not made their key yet. */
+    public names: string[] = []
   ) {
     super(reason);
   }
@@ -27,90 +38,66 @@ export function pollRules(raw: unknown): PollRules {
   return { ...DEFAULT_RULES, ...(raw as Partial<PollRules>) };
 }
 
-/**
- * Splits the private key into one share per committee member with an account, k of them needed to rebuild it, each
- * stored wrapped with the server secret until its member claims it. Refused when the committee cannot reach k.
- */
-async function splitKeyAmongCommittee(tx: Transaction<Database>, pollId: number, k: number | null, privateKey: Buffer) {
-  const members = await tx
-    .selectFrom("poll_committee_members")
-    .select("id")
-    .where("poll_id", "=", pollId)
-    .where("user_id", "is not", null)
-    .orderBy("sort_order")
-    .execute();
-  if (k === null || k < 2 || members.length < k) throw new PollStateError("committeeIncomplete");
-  const shares = await split(new Uint8Array(privateKey), members.length, k);
-  await tx
-    .insertInto("poll_key_shares")
-    .values(
-      members.map((m, i) => ({
-        poll_id: pollId,
-        member_id: m.id,
-        share_wrapped: wrapShare(shares[i], { secret: serverSecret(), pollId, memberId: m.id }),
-      }))
-    )
-    .execute();
-}
-
 export async function openPoll({ actor, pollId }: { actor: AuditActor; pollId: number }) {
-  await db.transaction().execute(async (tx) => {
-    await lockPollExclusive(tx, pollId);
-    const poll = await tx
-      .selectFrom("polls")
-      .select(["status", "unit_id", "key_mode", "shares_required"])
-      .where("id", "=", pollId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!poll) throw new PollStateError("notFound");
-    if (poll.status !== "draft") throw new PollStateError("wrongState", poll.status);
-    const counts = await tx
-      .selectFrom("polls")
-      .select((eb) => [
-        eb
-          .selectFrom("poll_subjects")
-          .select(eb.fn.countAll<string>().as("n"))
-          .where("poll_id", "=", pollId)
-          .as("subjects"),
-        eb
-          .selectFrom("poll_groups")
-          .select(eb.fn.countAll<string>().as("n"))
-          .where("poll_id", "=", pollId)
-          .as("groups"),
-      ])
-      .where("id", "=", pollId)
-      .executeTakeFirstOrThrow();
-    if (Number(counts.subjects) === 0) throw new PollStateError("noSubjects");
-    if (Number(counts.groups) === 0) throw new PollStateError("noGroups");
-    const keys = generatePollKeyPair();
-    await sql`create table if not exists ${sql.id(
-      boxPartition(pollId)
-    )} partition of ballot_box for values in (${sql.lit(pollId)})`.execute(tx);
-    // Committee mode: the private key exists only as shares, each wrapped until its member claims it.
-    const committee = poll.key_mode === "committee";
-    if (committee) await splitKeyAmongCommittee(tx, pollId, poll.shares_required, keys.privateKey);
-    await tx
-      .updateTable("polls")
-      .set({
-        status: "open",
-        opened_at: new Date(),
-        public_key: keys.publicKey,
-        wrapped_private_key: committee ? null : wrapPrivateKey(keys.privateKey, { secret: serverSecret(), pollId }),
-      })
-      .where("id", "=", pollId)
-      .execute();
-    await appendAudit(tx, { actor, unitId: poll.unit_id, action: "poll.open", details: { pollId } });
-  });
+  const keys = generatePollKeyPair();
+  let keyFileWritten = false;
+  try {
+    await db.transaction().execute(async (tx) => {
+      await lockPollExclusive(tx, pollId);
+      const poll = await tx
+        .selectFrom("polls")
+        .select(["status", "unit_id", "key_mode", "shares_required"])
+        .where("id", "=", pollId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!poll) throw new PollStateError("notFound");
+      if (poll.status !== "draft") throw new PollStateError("wrongState", poll.status);
+      const counts = await tx
+        .selectFrom("polls")
+        .select((eb) => [
+          eb
+            .selectFrom("poll_subjects")
+            .select(eb.fn.countAll<string>().as("n"))
+            .where("poll_id", "=", pollId)
+            .as("subjects"),
+          eb
+            .selectFrom("poll_groups")
+            .select(eb.fn.countAll<string>().as("n"))
+            .where("poll_id", "=", pollId)
+            .as("groups"),
+        ])
+        .where("id", "=", pollId)
+        .executeTakeFirstOrThrow();
+      if (Number(counts.subjects) === 0) throw new PollStateError("noSubjects");
+      if (Number(counts.groups) === 0) throw new PollStateError("noGroups");
+      await sql`create table if not exists ${sql.id(
+        boxPartition(pollId)
+      )} partition of ballot_box for values in (${sql.lit(pollId)})`.execute(tx);
+      if (poll.key_mode === "committee") {
+        // The private key leaves this process only as shares sealed to the members' enrolled keys.
+        const sealed = await sealSharesToHolders(tx, { pollId, k: poll.shares_required, privateKey: keys.privateKey });
+        if (sealed.refused) throw new PollStateError(sealed.refused, poll.status, sealed.names);
+      } else {
+        // The key file is on disk before the poll is open: an open poll always has a key that can count it.
+        writeServerKey(pollId, keys);
+        keyFileWritten = true;
+      }
+      await tx
+        .updateTable("polls")
+        .set({ status: "open", opened_at: new Date(), public_key: keys.publicKey })
+        .where("id", "=", pollId)
+        .execute();
+      await appendAudit(tx, { actor, unitId: poll.unit_id, action: "poll.open", details: { pollId } });
+    });
+  } catch (error) {
+    // The opening did not commit: its key file must not outlive it (unless another opening has replaced it since).
+    if (keyFileWritten) removeServerKey(pollId, { onlyIf: keys.publicKey });
+    throw error;
+  } finally {
+    keys.privateKey.fill(0);
+  }
 }
 
-/** Fisher-Yates with a cryptographic generator: the counted order says nothing about the casting order. */
-export function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
-}
 
 /** The box is read in chunks of at most this many pages (8 kB each, some 60 sealed ballots a page). */
 const READ_BLOCKS = 64;
@@ -235,6 +222,9 @@ export async function countBox(
   if (stranger !== undefined) throw new Error(`a ballot names group ${stranger}, not one of the poll's`);
   phase("mix", { ballots: n });
 
+  // Ballots of groups under k, and of whatever groups must join them, carry no group (app/ballots/pooling.ts).
+  // The tally never shows a cell under MIN_K whatever the poll says: nor does the count keep a smaller group.
+  const pooled = pooledGroups(perGroup, Math.max(MIN_K, rules.k));
   // Each INSERT's arrays, in PostgreSQL's text form: one parameter each, parsed once by the database; each row
   // takes its slice of the answers. The next INSERT's arrays are built while the database runs this one.
   const insertParams = (first: number) => {
@@ -246,7 +236,7 @@ export async function countBox(
     const answers = new Int16Array(size);
     for (let k = 0, at = 0; k < rows; k++) {
       const i = order[first + k];
-      groupIds[k] = (perGroup.get(groups[i]) ?? 0) >= rules.k ? groups[i] : "NULL";
+      groupIds[k] = pooled.has(groups[i]) ? "NULL" : groups[i];
       for (let j = starts[i]; j < starts[i + 1]; j++) answers[at++] = levels[j];
       bounds[k + 1] = at;
     }
@@ -305,16 +295,18 @@ export async function closePoll({
   mixing?: Mixing;
 }) {
   if (mixing !== "on" && process.env.NODE_ENV !== "test") throw new Error("mixing can only be switched off in tests");
-  return db.transaction().execute(async (tx) => {
+  let keyMode: string | null = null;
+  const result = await db.transaction().execute(async (tx) => {
     await lockPollExclusive(tx, pollId);
     const poll = await tx
       .selectFrom("polls")
-      .select(["status", "unit_id", "public_key", "wrapped_private_key", "rules", "key_mode"])
+      .select(["status", "unit_id", "public_key", "rules", "key_mode"])
       .where("id", "=", pollId)
       .forUpdate()
       .executeTakeFirst();
     if (!poll) throw new PollStateError("notFound");
     if (poll.status !== "open") throw new PollStateError("wrongState", poll.status);
+    keyMode = poll.key_mode;
     const now = new Date();
     if (poll.key_mode === "committee") {
       await tx.updateTable("polls").set({ status: "closed", closed_at: now }).where("id", "=", pollId).execute();
@@ -326,27 +318,35 @@ export async function closePoll({
       });
       return { ballotsCounted: null };
     }
-    const privateKey = unwrapPrivateKey(poll.wrapped_private_key!, { secret: serverSecret(), pollId });
-    const { ballotsCounted } = await countBox(tx, {
-      pollId,
-      privateKey,
-      publicKey: poll.public_key!,
-      rules: pollRules(poll.rules),
-      mixing,
-    });
-    await tx
-      .updateTable("polls")
-      .set({ status: "closed", closed_at: now, counted_at: now, wrapped_private_key: null })
-      .where("id", "=", pollId)
-      .execute();
-    await appendAudit(tx, {
-      actor,
-      unitId: poll.unit_id,
-      action: "poll.close",
-      details: { pollId, ballotsCounted },
-    });
-    return { ballotsCounted };
+    const keys = readServerKey(pollId, poll.public_key!);
+    if (!keys) throw new PollStateError("serverKeyMissing", poll.status);
+    try {
+      const { ballotsCounted } = await countBox(tx, {
+        pollId,
+        privateKey: keys.privateKey,
+        publicKey: keys.publicKey,
+        rules: pollRules(poll.rules),
+        mixing,
+      });
+      await tx
+        .updateTable("polls")
+        .set({ status: "closed", closed_at: now, counted_at: now })
+        .where("id", "=", pollId)
+        .execute();
+      await appendAudit(tx, {
+        actor,
+        unitId: poll.unit_id,
+        action: "poll.close",
+        details: { pollId, ballotsCounted },
+      });
+      return { ballotsCounted };
+    } finally {
+      keys.privateKey.fill(0);
+    }
   });
+  // Counted and committed: the key is destroyed. Were this process to die first, the next start sweeps the file.
+  if (result.ballotsCounted !== null && keyMode === "server") removeServerKey(pollId);
+  return result;
 }
 
 const SCHEDULE_ACTOR: AuditActor = { userId: null, label: "schedule" };

@@ -13,7 +13,7 @@ import {
 import type { Message } from "~/i18n/i18n";
 import { refusal } from "~/units/units.server";
 import { closePoll, openPoll, PollStateError } from "./lifecycle.server";
-import { keySummary } from "./key-shares.server";
+import { keySummary } from "./key-holders.server";
 import { actorOf, notFound } from "./poll-access.server";
 import { closeSchema, handedOutSchema, voidBatchSchema, voidCodeSchema, voidUnhandedSchema } from "./polls.schema";
 import { listConfirmations, publishPoll, PublishError, readTally } from "./publish.server";
@@ -33,6 +33,10 @@ export function lifecycleMessage(error: PollStateError, transition: Transition):
       return `polls.lifecycle.wrongState.${transition}`;
     case "committeeIncomplete":
       return "polls.lifecycle.committeeIncomplete";
+    case "committeeNotEnrolled":
+      return { key: "polls.lifecycle.committeeNotEnrolled", params: { names: error.names.join(", ") } };
+    case "serverKeyMissing":
+      return "polls.lifecycle.serverKeyMissing";
   }
 }
 

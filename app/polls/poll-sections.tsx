@@ -11,7 +11,7 @@ import type { Refused } from "~/units/unit-forms";
 import type { PollStatus } from "../../db/schema";
 import { shortHash } from "./polls.schema";
 import { PollStatusBadge } from "./poll-status";
-import type { KeySummary } from "./key-shares.server";
+import type { KeySummary } from "./key-holders.server";
 
 export interface PollView {
   id: number;
@@ -250,28 +250,35 @@ export function ConfirmationsSection({
   );
 }
 
-/** Who holds the poll's key; in committee mode, the shares handed out and the links to claim one and to count. */
+/**
+ * Who holds the poll's key. Server mode says plainly what it does not defend against; committee mode shows who has
+ * made their key (by name while the poll is a draft, since the opening waits on them) and the links to make one's
+ * key and to count.
+ */
 export function KeySection({ pollId, keys, canCount }: { pollId: number; keys: KeySummary; canCount: boolean }) {
   const t = useT();
   if (keys.keyMode === "server") {
     return (
-      <p className="muted">
-        {t("polls.keyMode.label")}: {t("polls.keyMode.shownServer")}
-      </p>
+      <section className="card" aria-labelledby="key-title">
+        <h2 id="key-title">{t("polls.keyMode.legend")}</h2>
+        <p>{t("polls.keyMode.shownServer")}</p>
+        <p className="alert alert--warn">{t("polls.keyMode.serverWarning")}</p>
+      </section>
     );
   }
   return (
     <section className="card" aria-labelledby="key-title">
       <h2 id="key-title">{t("polls.keyMode.legend")}</h2>
       <p>{t("polls.keyMode.shownCommittee", { k: keys.required ?? 0, n: keys.holders })}</p>
-      {keys.claimed > 0 || keys.myShare === "ready" ? (
-        <p className="muted">{t("polls.keyMode.claimed", { claimed: keys.claimed, n: keys.holders })}</p>
+      <p className="muted">{t("polls.keyMode.enrolled", { enrolled: keys.enrolled, n: keys.holders })}</p>
+      {keys.draft && keys.notEnrolled.length > 0 ? (
+        <p className="alert alert--warn">{t("polls.keyMode.waitingFor", { names: keys.notEnrolled.join(", ") })}</p>
       ) : null}
       {keys.awaitingShares ? <p className="alert alert--warn">{t("polls.keyMode.awaitingShares")}</p> : null}
       <div className="actions">
-        {keys.myShare === "ready" ? (
+        {keys.draft && keys.myKey !== "none" ? (
           <Link className="button" to={`/polls/${pollId}/share`}>
-            {t("polls.keyMode.claimLink")}
+            {keys.myKey === "enrolled" ? t("polls.keyMode.enrolAgainLink") : t("polls.keyMode.enrolLink")}
           </Link>
         ) : null}
         {keys.awaitingShares && canCount ? (

@@ -260,6 +260,10 @@ export const pollSchema = z.pipe(
 );
 export type PollFormData = z.infer<typeof pollSchema>;
 
+/** The roles a committee row starts with, as the counting minutes name them. */
+const DEFAULT_CHAIR_ROLE = "Trưởng ban";
+const DEFAULT_MEMBER_ROLE = "Thành viên";
+
 /** What the poll form shows before anything is typed: the defaults of DESIGN.md, or a draft's stored values. */
 export function pollFormValues(
   poll?: {
@@ -276,7 +280,8 @@ export function pollFormValues(
     positionIds: number[];
     groupIds: number[];
   },
-  fallbackGroupIds: number[] = []
+  fallbackGroupIds: number[] = [],
+  countingMembers: { id: number; full_name: string }[] = []
 ): Record<string, string> {
   const rules = poll?.rules ?? DEFAULT_RULES;
   const values: Record<string, string> = {
@@ -297,6 +302,17 @@ export function pollFormValues(
     keyMode: poll?.key_mode ?? "server",
     sharesRequired: poll?.shares_required ? String(poll.shares_required) : "",
   };
+  // A new poll's key goes to the counting committee wherever the unit has two counting accounts to hold it: the
+  // committee rows start as those accounts, two of them needed to count. The server's key is for small polls.
+  if (!poll && countingMembers.length >= 2) {
+    values.keyMode = "committee";
+    values.sharesRequired = "2";
+    countingMembers.slice(0, COMMITTEE_ROWS).forEach((member, i) => {
+      values[`memberName${i + 1}`] = member.full_name;
+      values[`memberRole${i + 1}`] = i === 0 ? DEFAULT_CHAIR_ROLE : DEFAULT_MEMBER_ROLE;
+      values[`memberUser${i + 1}`] = String(member.id);
+    });
+  }
   poll?.committee.slice(0, COMMITTEE_ROWS).forEach((member, i) => {
     values[`memberName${i + 1}`] = member.full_name;
     values[`memberRole${i + 1}`] = member.role;

@@ -323,6 +323,7 @@ export async function listAllPolls() {
       "polls.title",
       "polls.kind",
       "polls.status",
+      "polls.key_mode",
       "polls.unit_id",
       "units.name as unit_name",
       "polls.opened_at",

@@ -11,7 +11,7 @@ import { TallyBars } from "~/results/TallyBars";
 import type { BreakdownCell, BreakdownColumn, PollTally } from "~/results/tally";
 import { PaperEntriesHead } from "~/paper/paper-view";
 import { shortHash } from "./polls.schema";
-import type { KeySummary } from "./key-shares.server";
+import type { KeySummary } from "./key-holders.server";
 
 export interface ConfirmationView {
   user_id: number;
@@ -378,15 +378,22 @@ export function ConfirmTallyForm({ hash, formError }: { hash: string; formError?
   );
 }
 
-/** Who held the poll's key: the server, or the counting committee with k of its n shares needed to count. */
+/**
+ * Who held the poll's key: the counting committee with k of its n shares needed to count, or the server, with what
+ * that means for the ballots' secrecy said wherever the results appear.
+ */
 export function KeyModeLine({ keys }: { keys: Pick<KeySummary, "keyMode" | "required" | "holders"> }) {
   const t = useT();
+  if (keys.keyMode === "committee") {
+    return (
+      <p className="muted">
+        {t("polls.keyMode.label")}: {t("polls.keyMode.shownCommittee", { k: keys.required ?? 0, n: keys.holders })}
+      </p>
+    );
+  }
   return (
-    <p className="muted">
-      {t("polls.keyMode.label")}:{" "}
-      {keys.keyMode === "committee"
-        ? t("polls.keyMode.shownCommittee", { k: keys.required ?? 0, n: keys.holders })
-        : t("polls.keyMode.shownServer")}
+    <p className="alert alert--warn">
+      {t("polls.keyMode.label")}: {t("polls.keyMode.shownServer")}. {t("polls.keyMode.serverWarning")}
     </p>
   );
 }

@@ -210,6 +210,7 @@ class MinutesWriter {
     this.paragraph(this.t("results.minutes.opened", { time: this.dateTime(minutes.openedAt) }));
     this.paragraph(this.t("results.minutes.closed", { time: this.dateTime(minutes.closedAt) }));
     this.paragraph(this.t("results.minutes.counted", { time: this.dateTime(minutes.countedAt) }));
+    if (minutes.keyMode === "server") this.paragraph(this.t("results.minutes.serverKey"));
   }
 
   private committee() {

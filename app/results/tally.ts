@@ -186,4 +186,6 @@ export interface CountingMinutes {
   complaints: string | null;
   /** Hash of the tally the committee confirmed (printed so the paper and the system can be compared). */
   tallyHash: string;
+  /** Who held the poll's key; the minutes say what server key mode does not defend against. */
+  keyMode?: "server" | "committee";
 }

@@ -36,6 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         unitName: poll.unitName,
         publishedAt: poll.publishedAt,
         tallyHash: poll.tallyHash,
+        keyMode: poll.keyMode,
       },
       summary,
       receipts,

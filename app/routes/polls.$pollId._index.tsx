@@ -10,7 +10,7 @@ import { useT } from "~/i18n/use-t";
 import { CredentialsSection, type IssueRefusal } from "~/polls/credential-sections";
 import { requirePollAccess, resultsPermission } from "~/polls/poll-access.server";
 import { pollAction } from "~/polls/poll-actions.server";
-import { keySummary } from "~/polls/key-shares.server";
+import { keySummary } from "~/polls/key-holders.server";
 import { ConfirmationsSection, KeySection, LifecycleSection, PollOverview } from "~/polls/poll-sections";
 import { pageTitle, PollStatusBadge } from "~/polls/poll-status";
 import { pollNotice } from "~/polls/polls.schema";

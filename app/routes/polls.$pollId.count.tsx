@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -6,7 +6,7 @@ import { FormError } from "~/components/form";
 import { parseForm, readForm } from "~/components/forms";
 import type { Message } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
-import { countWithShares, KeyShareError } from "~/polls/key-shares.server";
+import { countWithKeys, KeyShareError } from "~/polls/key-shares.server";
 import { actorOf, requirePollAccess } from "~/polls/poll-access.server";
 import { pageTitle } from "~/polls/poll-status";
 import { countSchema } from "~/polls/polls.schema";
@@ -33,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(countSchema, await readForm(request));
   if (!parsed.ok) return data({ formError: "errors.form" as Message }, { status: 400 });
   try {
-    const { ballotsCounted } = await countWithShares({
+    const { ballotsCounted } = await countWithKeys({
       actor: actorOf(user),
       pollId: poll.id,
       codes: parsed.data.shares,
@@ -42,8 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     if (!(error instanceof KeyShareError)) throw error;
     if (error.reason === "notFound") throw new Response("Not Found", { status: 404 });
-    if (error.reason === "notMember" || error.reason === "alreadyClaimed") throw error;
-    // The shares are not sent back: they are typed again rather than kept in the page.
+    // The keys are not sent back: they are typed again rather than kept in the page.
     const formError: Message = { key: `polls.count.error.${error.reason}`, params: error.params };
     return data({ formError }, { status: error.reason === "wrongState" ? 409 : 400 });
   }
@@ -66,7 +65,7 @@ export default function PollCount() {
           <Form method="post" autoComplete="off">
             {Array.from({ length: poll.k }, (_, i) => i + 1).map((index) => (
               <div className="field" key={index}>
-                <label htmlFor={`share-${index}`}>{t("polls.count.share", { index })}</label>
+                <label htmlFor={`share-${index}`}>{t("polls.count.key", { index })}</label>
                 <input
                   id={`share-${index}`}
                   name="shares"
@@ -91,6 +90,9 @@ export default function PollCount() {
     </>
   );
 }
+
+/** The keys typed here must not stay in any cache. */
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "polls.count.title");
 

@@ -47,6 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tally,
     complaints: poll.complaints,
     tallyHash: hash,
+    keyMode: poll.key_mode,
   });
   return new Response(new Uint8Array(pdf), {
     headers: {

@@ -12,7 +12,7 @@ import { pageTitle, PollStatusBadge } from "~/polls/poll-status";
 import { confirmSchema, pollNotice } from "~/polls/polls.schema";
 import { getPollDetails } from "~/polls/polls.server";
 import { confirmTally, listConfirmations, PublishError, readTally } from "~/polls/publish.server";
-import { keySummary } from "~/polls/key-shares.server";
+import { keySummary } from "~/polls/key-holders.server";
 import { ConfirmationsList, ConfirmTallyForm, KeyModeLine, ResultsView } from "~/polls/results-view";
 import { acknowledgeSchema } from "~/paper/paper.schema";
 import { WarningsSection, type AckRefusal } from "~/paper/warnings-view";

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormError } from "~/components/form";
 import type { Message } from "~/i18n/i18n";
 import { useT } from "~/i18n/use-t";
-import { claimShare, KeyShareError, memberShare } from "~/polls/key-shares.server";
+import { enrolKeyHolder, KeyHolderError, memberKey } from "~/polls/key-holders.server";
 import { actorOf, requirePollAccess } from "~/polls/poll-access.server";
 import { pageTitle } from "~/polls/poll-status";
 import { getPollDetails } from "~/polls/polls.server";
@@ -17,43 +17,53 @@ import unitsMessages from "~/i18n/messages/units";
 
 loadCatalogs(pollsMessages, unitsMessages);
 
-/** Only the counting member whose account is linked to one of the poll's committee rows reaches this page. */
-async function requireShareHolder(request: Request, params: LoaderFunctionArgs["params"]) {
+/** A key holder's page: while the poll is a draft, the member makes their key here and sees it once. */
+async function requireKeyHolder(request: Request, params: LoaderFunctionArgs["params"]) {
   const { user, poll } = await requirePollAccess({ request, params, permission: "poll.count" });
-  const member = await memberShare({ pollId: poll.id, userId: user.id });
+  const member = await memberKey({ pollId: poll.id, userId: user.id });
   if (!member) throw new Response("Forbidden", { status: 403 });
   const details = (await getPollDetails({ pollId: poll.id }))!;
   return { user, poll: details, member };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { poll, member } = await requireShareHolder(request, params);
+  const { poll, member } = await requireKeyHolder(request, params);
   return {
     poll: { id: poll.id, title: poll.title, k: poll.shares_required ?? 0 },
     member: { full_name: member.full_name, role: member.role },
-    state: member.share_poll_id === null ? "none" : member.claimed_at ? "claimed" : "ready",
+    state:
+      poll.key_mode !== "committee" || poll.status !== "draft"
+        ? ("closed" as const)
+        : member.enrolled_at
+          ? ("enrolled" as const)
+          : ("ready" as const),
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, poll } = await requireShareHolder(request, params);
+  const { user, poll } = await requireKeyHolder(request, params);
   const formData = await readForm(request);
-  if (formData.get("intent") !== "claim") throw new Response("Bad Request", { status: 400 });
+  if (formData.get("intent") !== "enrol") throw new Response("Bad Request", { status: 400 });
   try {
-    const { code } = await claimShare({ actor: actorOf(user), pollId: poll.id, userId: user.id });
+    const { code } = await enrolKeyHolder({ actor: actorOf(user), pollId: poll.id, userId: user.id });
     const qrSvg = await QRCode.toString(code, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
-    return { code, qrSvg, formError: null as Message | null };
+    return data({ code, qrSvg, formError: null as Message | null }, { headers: NO_STORE });
   } catch (error) {
-    if (!(error instanceof KeyShareError)) throw error;
-    const formError: Message =
-      error.reason === "alreadyClaimed"
-        ? { key: "polls.share.error.alreadyClaimed", params: { k: poll.shares_required ?? 0 } }
-        : "polls.share.error.wrongState";
-    return data({ code: null, qrSvg: null, formError }, { status: 409 });
+    if (!(error instanceof KeyHolderError)) throw error;
+    if (error.reason === "notFound") throw new Response("Not Found", { status: 404 });
+    if (error.reason === "notMember") throw new Response("Forbidden", { status: 403 });
+    return data(
+      { code: null, qrSvg: null, formError: "polls.share.error.wrongState" as Message },
+      { status: 409, headers: NO_STORE }
+    );
   }
 }
 
-export default function PollShare() {
+/** The key is shown once: no browser, proxy or back button may keep a copy of the page. */
+const NO_STORE = { "Cache-Control": "no-store" };
+export const headers: HeadersFunction = () => NO_STORE;
+
+export default function PollKeyEnrolment() {
   const { poll, member, state } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
@@ -80,13 +90,13 @@ export default function PollShare() {
           <p className="key-share__code">
             <code>{result.code}</code>
           </p>
-          {/* The SVG is drawn by the QR library from the share code alone. */}
+          {/* The SVG is drawn by the QR library from the key code alone. */}
           <div className="key-share__qr" dangerouslySetInnerHTML={{ __html: result.qrSvg ?? "" }} />
           <p>
             <a
               className="button"
               href={`data:text/plain;charset=utf-8,${encodeURIComponent(fileText)}`}
-              download={`manh-khoa-${poll.id}.txt`}
+              download={`khoa-kiem-phieu-${poll.id}.txt`}
             >
               {t("polls.share.download")}
             </a>
@@ -95,16 +105,14 @@ export default function PollShare() {
       ) : (
         <section className="card">
           <FormError error={result?.formError ?? undefined} />
-          {state === "claimed" && !result?.formError ? (
-            <p className="alert alert--warn">{t("polls.share.error.alreadyClaimed", { k: poll.k })}</p>
-          ) : null}
-          {state === "none" ? <p className="muted">{t("polls.share.error.wrongState")}</p> : null}
-          {state === "ready" ? (
+          {state === "closed" ? <p className="muted">{t("polls.share.error.wrongState")}</p> : null}
+          {state === "enrolled" ? <p className="alert alert--warn">{t("polls.share.enrolled")}</p> : null}
+          {state !== "closed" ? (
             <Form method="post">
-              <p>{t("polls.share.intro")}</p>
-              <input type="hidden" name="intent" value="claim" />
+              <p>{t("polls.share.intro", { k: poll.k })}</p>
+              <input type="hidden" name="intent" value="enrol" />
               <button type="submit" className="button">
-                {t("polls.share.claim")}
+                {state === "enrolled" ? t("polls.share.enrolAgain") : t("polls.share.enrol")}
               </button>
             </Form>
           ) : null}

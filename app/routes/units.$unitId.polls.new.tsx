@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const options = await pollFormOptions({ unitId });
   if (!options) notFound();
   const onlyGroup = options.unit.kind === "residential_group" ? [options.unit.id] : [];
-  return { options, values: pollFormValues(undefined, onlyGroup), trail: await readableTrail({ user, unitId }) };
+  return { options, values: pollFormValues(undefined, onlyGroup, options.countingMembers), trail: await readableTrail({ user, unitId }) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -7,6 +7,7 @@ import * as addCommitteeKeyShares from "./20261128T235000_add_committee_key_shar
 import * as createPaperTallies from "./20261129T010000_create_paper_tallies";
 import * as addCredentialsPollIdIndex from "./20261129T040000_add_credentials_poll_id_index";
 import * as dropCountedBallotsForeignKeys from "./20261129T041000_drop_counted_ballots_foreign_keys";
+import * as keepKeysOutOfTheDatabase from "./20261207T180000_keep_keys_out_of_the_database";
 
 export const migrations: Record<string, Migration> = {
   "20261128T220000_create_foundation": createFoundation,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "20261129T010000_create_paper_tallies": createPaperTallies,
   "20261129T040000_add_credentials_poll_id_index": addCredentialsPollIdIndex,
   "20261129T041000_drop_counted_ballots_foreign_keys": dropCountedBallotsForeignKeys,
+  "20261207T180000_keep_keys_out_of_the_database": keepKeysOutOfTheDatabase,
 };

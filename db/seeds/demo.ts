@@ -120,6 +120,9 @@ async function seedDemoPoll(db: Kysely<Database>): Promise<string[]> {
         { fullName: "Lê Thị Mai", role: "Thành viên" },
         { fullName: "Nguyễn Thị Hồng Vân", role: "Thư ký" },
       ],
+      // Server key mode, so that a newcomer can close and count the demo poll at once (from its page or the command
+      // line); its pages say what that mode does not defend against.
+      keyMode: "server",
     },
   });
   const { slips, batchId } = await issueBatch({ actor, pollId: poll.id, groupId: groups[0].id, count: 5 });

@@ -87,6 +87,8 @@ export async function prepareWard({
             { fullName: user("kiemphieu1").full_name, role: "Trưởng ban", userId: user("kiemphieu1").id },
             { fullName: user("kiemphieu2").full_name, role: "Thành viên", userId: user("kiemphieu2").id },
           ],
+          // Server key mode: each run closes and counts its polls at once, with no member to type a key.
+          keyMode: "server",
         },
       });
 

@@ -35,12 +35,14 @@ import pg from "pg";
 import type { Database } from "../../db/schema";
 import { migrateToLatest } from "../../db/migrate";
 import { decodeBallot, encodeBallot } from "../../app/ballots/cast.server";
-import { ballotOpener, createBatchSealer, generatePollKeyPair, wrapPrivateKey } from "../../app/ballots/seal.server";
+import { pooledGroups } from "../../app/ballots/pooling";
+import { ballotOpener, createBatchSealer, generatePollKeyPair } from "../../app/ballots/seal.server";
 import { currentDatabase, useDatabase, type OpenedDatabase } from "../../app/db.server";
 import { closePoll, openPoll } from "../../app/polls/lifecycle.server";
 import { boxPartition } from "../../app/polls/poll-lock.server";
+import { writeServerKey } from "../../app/polls/server-key.server";
 import { createPoll } from "../../app/polls/polls.server";
-import { LEVELS } from "../../app/results/tally";
+import { DEFAULT_RULES, LEVELS } from "../../app/results/tally";
 import { computeTally } from "../../app/results/tally.server";
 import { serverSecret } from "../../app/secret.server";
 import type { Figure } from "./figures";
@@ -482,6 +484,8 @@ async function runSize({
       positionIds,
       groupIds,
       committee: [{ fullName: "Trần Văn Bình", role: "Trưởng ban" }],
+      // Server key mode: the bench writes its own key pair to the poll's key file (below).
+      keyMode: "server",
     },
   });
 
@@ -507,17 +511,12 @@ async function runSize({
     }
   }
 
-  // Opened as an officer would; then given the bench's key pair, wrapped exactly as openPoll wraps its own.
+  // A server-keyed poll, opened as an officer would; then given the bench's key pair (its ballots are sealed ahead,
+  // once for every run), in a key file exactly as openPoll writes its own.
   await openPoll({ actor, pollId });
   const keys = benchKeys();
-  await db
-    .updateTable("polls")
-    .set({
-      public_key: keys.publicKey,
-      wrapped_private_key: wrapPrivateKey(keys.privateKey, { secret: serverSecret(), pollId }),
-    })
-    .where("id", "=", pollId)
-    .execute();
+  writeServerKey(pollId, keys);
+  await db.updateTable("polls").set({ public_key: keys.publicKey }).where("id", "=", pollId).execute();
 
   const file = await ensureSealed(keys, groupIds, n, log);
   const sealedBytes = readFileSync(file);
@@ -598,8 +597,12 @@ async function runSize({
     .where("poll_id", "=", pollId)
     .where("group_id", "is", null)
     .executeTakeFirstOrThrow();
-  if (Number(withoutGroup.n) !== Math.min(n, SMALL_GROUP_BALLOTS)) {
-    throw new Error(`${withoutGroup.n} ballots counted without their group, not ${Math.min(n, SMALL_GROUP_BALLOTS)}`);
+  // The small group's ballots, and those of the smallest big group that joins them (the poll keeps the default k).
+  const counts = new Map(ballotsPerGroup(n).map((count, g) => [groupIds[g], count]));
+  const pooled = pooledGroups(counts, DEFAULT_RULES.k);
+  const expectedWithoutGroup = [...pooled].reduce((sum, g) => sum + counts.get(g)!, 0);
+  if (Number(withoutGroup.n) !== expectedWithoutGroup) {
+    throw new Error(`${withoutGroup.n} ballots counted without their group, not ${expectedWithoutGroup}`);
   }
   const left = await sql<{ n: string }>`select count(*) as n from ${sql.id(partition)}`.execute(db);
   if (Number(left.rows[0].n) !== 0) throw new Error("the box is not empty after the count");

@@ -57,7 +57,10 @@ export function freePort(): Promise<number> {
 
 export function tempFolder(prefix: string): { path: string; remove: () => Promise<void> } {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), `phieu-bench-${prefix}-`));
-  const remove = onCleanUp(`folder ${folder}`, async () => fs.rmSync(folder, { recursive: true, force: true }));
+  // The data folder, and the key folder the server makes beside it.
+  const remove = onCleanUp(`folder ${folder}`, async () => {
+    for (const dir of [folder, `${folder}-keys`]) fs.rmSync(dir, { recursive: true, force: true });
+  });
   return { path: folder, remove };
 }
 

@@ -19,15 +19,24 @@ const STATE_MESSAGES: Record<PollStateError["reason"], string> = {
   noSubjects: "Cuộc lấy phiếu chưa có người được lấy phiếu.",
   noGroups: "Cuộc lấy phiếu chưa có tổ dân phố tham gia.",
   committeeIncomplete: "Ban kiểm phiếu chưa đủ thành viên có tài khoản để chia khóa.",
+  committeeNotEnrolled: "Còn thành viên giữ khóa chưa tạo khóa kiểm phiếu:",
+  serverKeyMissing:
+    "Không tìm thấy tệp khóa của cuộc lấy phiếu trong thư mục khóa (PHIEU_KEY_DIR); chưa đóng, hòm phiếu vẫn nguyên vẹn.",
 };
 
 function explain(error: unknown): never {
   if (error instanceof PollStateError) {
+    if (error.reason === "committeeNotEnrolled") throw new CliError(`${STATE_MESSAGES[error.reason]} ${error.names.join(", ")}.`);
     const status = error.status ? ` (đang: ${error.status}).` : "";
     throw new CliError(STATE_MESSAGES[error.reason] + status);
   }
   throw error;
 }
+
+const KEY_MODE_WORDS: Record<string, string> = {
+  committee: "khóa: ban kiểm phiếu",
+  server: "khóa: máy chủ (người vận hành máy chủ mở được phiếu cho đến khi kiểm)",
+};
 
 export const pollsList: Command = {
   name: "polls list",
@@ -41,6 +50,7 @@ export const pollsList: Command = {
         title: p.title,
         kind: p.kind,
         status: p.status,
+        keyMode: p.key_mode,
         unitId: p.unit_id,
         unitName: p.unit_name,
         groupIds: p.group_ids,
@@ -50,7 +60,7 @@ export const pollsList: Command = {
       }));
       if (values.json) return printJson(rows);
       if (rows.length === 0) return void console.log("Chưa có cuộc lấy phiếu nào.");
-      for (const r of rows) console.log(`${r.id}\t${r.status}\t${r.unitName}\t${r.title}`);
+      for (const r of rows) console.log(`${r.id}\t${r.status}\t${KEY_MODE_WORDS[r.keyMode]}\t${r.unitName}\t${r.title}`);
     });
   },
 };

@@ -54,7 +54,10 @@ export async function cleanUp() {
   for (const finalizer of finalizers.splice(0).reverse()) {
     await finalizer().catch((error) => errors.push(error));
   }
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+  // Each data folder, and the key folder a server made beside it.
+  for (const folder of folders.splice(0)) {
+    for (const dir of [folder, `${folder}-keys`]) fs.rmSync(dir, { recursive: true, force: true });
+  }
   if (errors.length > 0) throw new AggregateError(errors, "cleaning up after the chaos tests failed");
 }
 

@@ -13,6 +13,7 @@ import { createDraft } from "~/imports/imports.server";
 import { templateCsv } from "~/imports/imports.schema";
 import { readImportFile } from "~/imports/read-file.server";
 import { closePoll, openPoll } from "~/polls/lifecycle.server";
+import { enrolKeyHolder } from "~/polls/key-holders.server";
 import { createPoll } from "~/polls/polls.server";
 import { confirmTally, publishPoll, readTally } from "~/polls/publish.server";
 import type { Role } from "../../db/schema";
@@ -132,7 +133,18 @@ export async function buildWorld(): Promise<World> {
     (
       await createPoll({
         actor,
-        input: { unitId: A, kind: "confidence_poll", title, place: PLACE, positionIds, groupIds, committee, ...extra },
+        // Server key mode unless the poll says otherwise (the committee poll below).
+        input: {
+          unitId: A,
+          kind: "confidence_poll",
+          title,
+          place: PLACE,
+          positionIds,
+          groupIds,
+          committee,
+          keyMode: "server",
+          ...extra,
+        },
       })
     ).id;
   const batches: number[] = [];
@@ -179,7 +191,8 @@ export async function buildWorld(): Promise<World> {
   }
   await publishPoll({ actor, pollId: published });
 
-  // The committee holds this poll's key: closed, and waiting for two of its three members' shares.
+  // The committee holds this poll's key (committee key mode): its three members made their keys while it was a
+  // draft; closed, it waits for two of them to enter their keys.
   const committeePoll = await poll("Lấy phiếu ban kiểm phiếu giữ khóa phường Thanh Xuân", {
     committee: [users.counter, users.counter2, users.counter3].map((u, i) => ({
       fullName: u.fullName,
@@ -190,6 +203,9 @@ export async function buildWorld(): Promise<World> {
     sharesRequired: 2,
   });
   const committeeCodes = await issue(committeePoll, 2);
+  for (const u of [users.counter, users.counter2, users.counter3]) {
+    await enrolKeyHolder({ actor: { userId: u.id, label: u.username }, pollId: committeePoll, userId: u.id });
+  }
   await openPoll({ actor, pollId: committeePoll });
   await cast(committeeCodes[0], [1, 1, 1]);
   await closePoll({ actor, pollId: committeePoll });
@@ -564,7 +580,7 @@ export const ROUTES: RouteEntry[] = [
     params: (w) => ({ pollId: [String(w.polls.committee), ...allPolls(w)] }),
     fields: () => ["shares"],
     intents: [],
-    // Two shares of the right shape that do not rebuild the key: refused with a message, nothing counted.
+    // Two keys of the right shape that are nobody's on this poll: refused with a message, nothing counted.
     forms: () => [entriesOf({ shares: ["AAAA-BBBB-CCCC-DDDD", "EEEE-FFFF-GGGG-HHHH"] })],
   },
   {
@@ -674,8 +690,8 @@ export const ROUTES: RouteEntry[] = [
     public: false,
     params: (w) => ({ pollId: [String(w.polls.committee), ...allPolls(w)] }),
     fields: () => [],
-    intents: ["claim"],
-    forms: () => [entriesOf({ intent: "claim" })],
+    intents: ["enrol"],
+    forms: () => [entriesOf({ intent: "enrol" })],
   },
   {
     file: "units.$unitId._index.tsx",

@@ -88,12 +88,17 @@ export async function createAndOpenPoll(
     await page.getByRole("checkbox", { name: new RegExp(`^${name} — `) }).check();
   }
   for (const group of options.groups) await page.getByRole("checkbox", { name: group, exact: true }).check();
-  for (const [i, name] of options.committee.entries()) {
+  // The committee as given, and no row more (the form starts with the ward's counting accounts in its rows).
+  const rows = await page.locator("fieldset.poll-committee .field-row").count();
+  for (let i = 0; i < rows; i++) {
+    const name = options.committee[i] ?? "";
     await page.getByLabel(`Họ và tên (thành viên ${i + 1})`, { exact: true }).fill(name);
     await page
       .getByLabel(`Nhiệm vụ (thành viên ${i + 1})`, { exact: true })
-      .fill(i === 0 ? "Trưởng ban" : "Thành viên");
+      .fill(name === "" ? "" : i === 0 ? "Trưởng ban" : "Thành viên");
   }
+  // These polls keep their key on the server (server key mode): closing counts them at once.
+  await page.getByRole("radio", { name: /^Máy chủ giữ khóa/ }).check();
   await page.getByRole("button", { name: "Tạo cuộc lấy phiếu" }).click();
   await expect(page.getByRole("heading", { level: 1, name: options.title })).toBeVisible();
   const pollId = page.url().match(/\/polls\/(\d+)/)![1];

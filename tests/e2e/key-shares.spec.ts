@@ -1,7 +1,7 @@
-// A poll whose key is split among the counting committee (k of n, decision 009): the Front officer creates it with
-// two committee rows linked to the ward's counting accounts and k = 2, issues two slips and opens it; each member
-// claims their key share once; a resident votes; closing counts nothing; one share alone is refused, and the two
-// together count the ballot box.
+// A poll whose key is split among the counting committee (k of n, decision 015): the Front officer creates it with
+// two committee rows linked to the ward's counting accounts and k = 2 and issues two slips; opening is refused until
+// each member has made their counting key (shown once); a resident votes; closing counts nothing; one key alone is
+// refused, and the two together count the ballot box.
 // Both projects share the run's server, so each creates its own poll, named after the project.
 import { expect, type Page } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
@@ -16,8 +16,8 @@ const COMMITTEE = [
   { username: "kiemphieu1", name: "Trần Văn Bình", role: "Trưởng ban" },
   { username: "kiemphieu2", name: "Lê Thị Mai", role: "Thành viên" },
 ];
-/** A key share as the share page shows it: groups of four characters separated by hyphens. */
-const SHARE_CODE = /^[0-9A-Z]{4}(-[0-9A-Z]{1,4})+$/;
+/** A member's counting key as the key page shows it: groups of four characters separated by hyphens. */
+const KEY_CODE = /^[0-9A-Z]{4}(-[0-9A-Z]{1,4})+$/;
 const AWAITING = "Đã đóng, chờ ban kiểm phiếu nhập khóa.";
 
 function escapeRegExp(text: string) {
@@ -30,7 +30,7 @@ function figure(page: Page, label: string) {
   return page.locator(".poll-figures > div").filter({ has: dt }).locator("dd");
 }
 
-test("a committee-key poll is counted only once its counting members enter enough key shares", async ({
+test("a committee-key poll opens once its members made their keys, and is counted once enough of them enter them", async ({
   page,
   own,
 }, testInfo) => {
@@ -57,7 +57,7 @@ test("a committee-key poll is counted only once its counting members enter enoug
     await rows.nth(i).getByLabel("Tài khoản", { exact: true }).selectOption({ label: member.name });
   }
   await page.getByRole("radio", { name: /^Chia khóa cho ban kiểm phiếu \(k trên n\)/ }).check();
-  await page.getByLabel("Số mảnh khóa cần để kiểm phiếu (k)", { exact: true }).fill("2");
+  await page.getByLabel("Số khóa cần để kiểm phiếu (k)", { exact: true }).fill("2");
   await page.getByRole("button", { name: "Tạo cuộc lấy phiếu" }).click();
 
   await expect(page.getByRole("status").filter({ hasText: "Đã tạo cuộc lấy phiếu (bản nháp)." })).toBeVisible();
@@ -85,13 +85,15 @@ test("a committee-key poll is counted only once its counting members enter enoug
   expect(urls).toHaveLength(2);
   for (const url of urls) expect(new URL(url).pathname).toMatch(/^\/v\/[0-9A-Z]{24}$/);
 
-  // 3. Open.
+  // 3. Opening waits for the members' keys, and says whose.
   await page.goto(pollUrl);
+  const waiting = `${COMMITTEE[0].name}, ${COMMITTEE[1].name}`;
+  await expect(page.getByText(`Chưa mở được cuộc lấy phiếu: còn chờ ${waiting} tạo khóa kiểm phiếu.`)).toBeVisible();
   await page.getByRole("button", { name: "Mở nhận phiếu" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Đã mở nhận phiếu." })).toBeVisible();
-  await expect(page.locator(".poll-heading")).toContainText("Đang nhận phiếu");
+  await expect(page.getByText(`Chưa mở được: ${waiting} chưa tạo khóa kiểm phiếu.`)).toBeVisible();
+  await expect(page.locator(".poll-heading")).not.toContainText("Đang nhận phiếu");
 
-  // 4. Each counting member claims their share once, from the poll's page; a second visit cannot show it again.
+  // 4. Each counting member makes their key from the poll's page and sees it once; a second visit does not show it.
   const codes: string[] = [];
   const members: Page[] = [];
   for (const member of COMMITTEE) {
@@ -99,32 +101,35 @@ test("a committee-key poll is counted only once its counting members enter enoug
     members.push(memberPage);
     await logIn(memberPage, member.username);
     await memberPage.goto(pollUrl);
-    await memberPage.getByRole("link", { name: "Nhận mảnh khóa của tôi" }).click();
-    await expect(memberPage.getByRole("heading", { level: 1, name: "Mảnh khóa của tôi" })).toBeVisible();
+    await memberPage.getByRole("link", { name: "Tạo khóa kiểm phiếu của tôi" }).click();
+    await expect(memberPage.getByRole("heading", { level: 1, name: "Khóa kiểm phiếu của tôi" })).toBeVisible();
     await expect(memberPage.getByText(`${member.name} — ${member.role}`)).toBeVisible();
-    await memberPage.getByRole("button", { name: "Nhận mảnh khóa", exact: true }).click();
-    await expect(memberPage.getByRole("alert").filter({ hasText: "không thể được hiển thị lại" })).toBeVisible();
+    await memberPage.getByRole("button", { name: "Tạo khóa", exact: true }).click();
+    await expect(memberPage.getByRole("alert").filter({ hasText: "chỉ hiển thị một lần" })).toBeVisible();
     // Without JavaScript the page may still be streaming: the download link comes after the code, so the code is
     // read whole once the link is there; the file to download holds the same code.
     const download = memberPage.getByRole("link", { name: "Tải về (tệp .txt)" });
     await expect(download).toBeVisible();
     const code = (await memberPage.locator(".key-share__code code").textContent())!.trim();
-    expect(code).toMatch(SHARE_CODE);
+    expect(code).toMatch(KEY_CODE);
     expect(decodeURIComponent((await download.getAttribute("href"))!)).toContain(`\n\n${code}\n`);
     await expect(memberPage.locator(".key-share__qr svg")).toBeVisible();
     codes.push(code);
 
-    expect((await memberPage.goto(`${pollUrl}/share`))?.status()).toBe(200);
-    await expect(
-      memberPage.getByText("Mảnh khóa của bạn đã được giao trước đây và không thể hiển thị lại.")
-    ).toBeVisible();
-    await expect(memberPage.getByRole("button", { name: "Nhận mảnh khóa", exact: true })).toHaveCount(0);
+    const again = await memberPage.goto(`${pollUrl}/share`);
+    expect(again?.status()).toBe(200);
+    expect(again?.headers()["cache-control"]).toBe("no-store");
+    await expect(memberPage.getByText("Bạn đã tạo khóa cho cuộc lấy phiếu này.")).toBeVisible();
+    await expect(memberPage.getByRole("button", { name: "Tạo lại khóa (khóa cũ hết hiệu lực)" })).toBeVisible();
     await expect(memberPage.locator(".key-share__code")).toHaveCount(0);
     await expect(memberPage.getByText(code)).toHaveCount(0);
   }
   expect(codes[1]).not.toBe(codes[0]);
   await page.goto(pollUrl);
-  await expect(page.getByText("Đã nhận: 2 trên 2 mảnh khóa.")).toBeVisible();
+  await expect(page.getByText("Đã tạo khóa: 2 trên 2 thành viên.")).toBeVisible();
+  await page.getByRole("button", { name: "Mở nhận phiếu" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Đã mở nhận phiếu." })).toBeVisible();
+  await expect(page.locator(".poll-heading")).toContainText("Đang nhận phiếu");
 
   // 5. A resident votes with the first slip.
   const resident = await own({ viewport: { width: 390, height: 844 } });
@@ -144,30 +149,30 @@ test("a committee-key poll is counted only once its counting members enter enoug
   await page.locator("summary", { hasText: "Đóng nhận phiếu…" }).click();
   await page.getByRole("button", { name: "Tôi xác nhận: đóng và chờ ban kiểm phiếu nhập khóa" }).click();
   await expect(
-    page.getByRole("status").filter({ hasText: "Phiếu sẽ được kiểm khi ban kiểm phiếu nhập đủ mảnh khóa." })
+    page.getByRole("status").filter({ hasText: "Phiếu sẽ được kiểm khi ban kiểm phiếu nhập đủ khóa." })
   ).toBeVisible();
   await page.goto(resultsUrl);
   await expect(page.getByText(AWAITING)).toBeVisible();
   await expect(page.locator(".poll-figures")).toHaveCount(0);
 
-  // 7. The first member enters only their own share: refused, nothing counted.
+  // 7. The first member enters only their own key: refused, nothing counted.
   const counter = members[0];
   await counter.goto(pollUrl);
-  await counter.getByRole("link", { name: "Nhập mảnh khóa để kiểm phiếu" }).click();
-  await expect(counter.getByRole("heading", { level: 1, name: "Kiểm phiếu bằng mảnh khóa" })).toBeVisible();
-  await counter.getByLabel("Mảnh khóa 1", { exact: true }).fill(codes[0]);
+  await counter.getByRole("link", { name: "Nhập khóa để kiểm phiếu" }).click();
+  await expect(counter.getByRole("heading", { level: 1, name: "Kiểm phiếu bằng khóa của ban kiểm phiếu" })).toBeVisible();
+  await counter.getByLabel("Khóa thứ 1", { exact: true }).fill(codes[0]);
   await counter.getByRole("button", { name: "Mở hòm phiếu và kiểm" }).click();
-  await expect(counter.getByText("Cần 2 mảnh khóa, mới nhập 1. Chưa kiểm phiếu nào.")).toBeVisible();
-  // The server does not send the shares back; only a page without JavaScript is reloaded with empty fields.
+  await expect(counter.getByText("Cần 2 khóa, mới nhập 1. Chưa kiểm phiếu nào.")).toBeVisible();
+  // The server does not send the keys back; only a page without JavaScript is reloaded with empty fields.
   if (testInfo.project.name === "no-js")
-    await expect(counter.getByLabel("Mảnh khóa 1", { exact: true })).toHaveValue("");
+    await expect(counter.getByLabel("Khóa thứ 1", { exact: true })).toHaveValue("");
   await page.goto(resultsUrl);
   await expect(page.getByText(AWAITING)).toBeVisible();
   await expect(page.locator(".poll-figures")).toHaveCount(0);
 
-  // 8. Both shares: the box is opened and counted.
-  await counter.getByLabel("Mảnh khóa 1", { exact: true }).fill(codes[0]);
-  await counter.getByLabel("Mảnh khóa 2", { exact: true }).fill(codes[1]);
+  // 8. Both keys: the box is opened and counted.
+  await counter.getByLabel("Khóa thứ 1", { exact: true }).fill(codes[0]);
+  await counter.getByLabel("Khóa thứ 2", { exact: true }).fill(codes[1]);
   await counter.getByRole("button", { name: "Mở hòm phiếu và kiểm" }).click();
   await expect(
     counter.getByRole("status").filter({ hasText: "Đã kiểm 1 phiếu; khóa của cuộc lấy phiếu đã bị hủy." })

@@ -109,6 +109,10 @@ test("a confidence poll from its QR slips to the published result and the minute
     await page.getByLabel(`Nhiệm vụ (thành viên ${i + 1})`, { exact: true }).fill(member.role);
   }
   await expect(page.getByLabel("Số thành viên Ban kiểm phiếu phải xác nhận")).toHaveValue("2");
+  // The form starts with the key split among the ward's two counting accounts (committee key mode); this poll keeps
+  // it on the server (server key mode), so that closing counts at once.
+  await expect(page.getByRole("radio", { name: /^Chia khóa cho ban kiểm phiếu/ })).toBeChecked();
+  await page.getByRole("radio", { name: /^Máy chủ giữ khóa/ }).check();
   await page.getByRole("button", { name: "Tạo cuộc lấy phiếu" }).click();
 
   await expect(page.getByRole("status").filter({ hasText: "Đã tạo cuộc lấy phiếu (bản nháp)." })).toBeVisible();

@@ -28,6 +28,7 @@ async function main() {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   };
   delete env.PHIEU_SECRET;
+  delete env.PHIEU_KEY_DIR;
   if (database) env.DATABASE_URL = database.url;
   else delete env.DATABASE_URL;
 
@@ -46,6 +47,8 @@ async function main() {
       await database?.drop();
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
+      // The key folder beside it (server-keyed polls' keys, the generated secret).
+      fs.rmSync(`${dataDir}-keys`, { recursive: true, force: true });
     }
   };
 

@@ -20,7 +20,10 @@ const SLOW = 90_000;
 const folders: string[] = [];
 
 afterAll(() => {
-  for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
+  // Each data folder, and the key folder beside it.
+  for (const folder of folders) {
+    for (const dir of [folder, `${folder}-keys`]) fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** `audit verify` in a child process, with the test harness's database and secret left out of its environment. */

@@ -30,7 +30,10 @@ afterAll(async () => {
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
-  for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
+  // Each data folder, and the key folder a server made beside it.
+  for (const folder of folders) {
+    for (const dir of [folder, `${folder}-keys`]) fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 function tempFolder() {
@@ -330,6 +333,11 @@ describe.skipIf(!process.env.DATABASE_URL)("the server on PostgreSQL", { timeout
   test("migrates, seeds and answers /healthz with mode postgres", async () => {
     const body = await (await fetch(`${server.url}/healthz`)).json();
     expect(body).toMatchObject({ status: "ok", database: { status: "ok", mode: "postgres" } });
+    // The banner comes once every worker listens; the first may answer /healthz before the last has started.
+    const deadline = Date.now() + 60_000;
+    while (!server.output().includes("Đã tạo dữ liệu mẫu") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(server.output()).toContain("Đã tạo dữ liệu mẫu");
     expect((await login(server.url, "mattran", DEMO_PASSWORD)).status).toBe(302);
   });

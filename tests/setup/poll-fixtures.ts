@@ -44,6 +44,8 @@ export async function createPollFixture({ kind = "confidence_poll" as PollKind, 
         { fullName: "Lê Thị Mai", role: "Thành viên" },
       ],
       rules: k === undefined ? undefined : { k },
+      // Server key mode: closing counts at once (committee polls are built in app/polls/key-shares.test.ts).
+      keyMode: "server",
     },
   });
   return {

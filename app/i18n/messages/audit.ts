@@ -79,7 +79,8 @@ export default defineMessages({
     "audit.action.poll.close": "Đóng cuộc lấy phiếu #{pollId} và kiểm {ballotsCounted} phiếu",
     "audit.action.poll.closeAwaitingShares": "Đóng cuộc lấy phiếu #{pollId}, chờ ban kiểm phiếu nhập khóa",
     "audit.action.poll.share_claim": "Nhận mảnh khóa của cuộc lấy phiếu #{pollId}",
-    "audit.action.poll.count": "Kiểm {ballotsCounted} phiếu của cuộc lấy phiếu #{pollId} bằng {shares} mảnh khóa",
+    "audit.action.poll.key_enrol": "Tạo khóa kiểm phiếu cho cuộc lấy phiếu #{pollId}",
+    "audit.action.poll.count": "Kiểm {ballotsCounted} phiếu của cuộc lấy phiếu #{pollId} bằng {shares} khóa",
     "audit.action.poll.confirm": "Xác nhận kết quả kiểm phiếu của cuộc lấy phiếu #{pollId} (mã kết quả {tally})",
     "audit.action.paper.enter":
       "Nhập phiếu giấy của {scope}, cuộc lấy phiếu #{pollId}: có mặt {present}/{summoned}, thu về {collected} phiếu ({valid} hợp lệ)",
@@ -174,7 +175,8 @@ export default defineMessages({
     "audit.action.poll.close": "Closed poll #{pollId} and counted {ballotsCounted} ballots",
     "audit.action.poll.closeAwaitingShares": "Closed poll #{pollId}, waiting for the counting committee's key",
     "audit.action.poll.share_claim": "Received a key share of poll #{pollId}",
-    "audit.action.poll.count": "Counted {ballotsCounted} ballots of poll #{pollId} with {shares} key shares",
+    "audit.action.poll.key_enrol": "Made a counting key for poll #{pollId}",
+    "audit.action.poll.count": "Counted {ballotsCounted} ballots of poll #{pollId} with {shares} keys",
     "audit.action.poll.confirm": "Confirmed the count of poll #{pollId} (result code {tally})",
     "audit.action.paper.enter":
       "Entered the paper tally of {scope}, poll #{pollId}: {present}/{summoned} present, {collected} ballots collected ({valid} valid)",

@@ -6,6 +6,8 @@ export default defineMessages({
     "board.eyebrow": "Bảng công khai kết quả",
     "board.intro":
       "Trang này công khai cho mọi người, không cần đăng nhập: kết quả đã công bố, danh sách mọi biên nhận, và các phiếu đã kiểm (ẩn danh) để ai cũng có thể tự kiểm lại.",
+    "board.serverKey":
+      "Khóa của cuộc lấy phiếu này do máy chủ giữ: người vận hành máy chủ, và bất kỳ ai có bản sao ổ đĩa của máy chủ từ trước khi kiểm phiếu, có thể mở và liên kết các phiếu.",
     "board.facts.ward": "Phường",
     "board.facts.unit": "Tổ dân phố tổ chức",
     "board.facts.kind": "Hình thức",
@@ -59,7 +61,7 @@ export default defineMessages({
 
     "board.download.title": "Tự kiểm lại",
     "board.download.body":
-      "Tải các phiếu đã kiểm: mỗi dòng là một phiếu, chỉ có câu trả lời, theo thứ tự đã trộn; không có biên nhận, tổ dân phố hay thời gian.",
+      "Tải các phiếu đã kiểm: chỉ có câu trả lời; không có biên nhận, tổ dân phố hay thời gian. Câu trả lời cho mỗi người được trộn riêng, nên mỗi cột giữ đúng mọi câu trả lời cho người đó nhưng một dòng không phải là một lá phiếu.",
     "board.download.link": "Tải các phiếu đã kiểm (CSV)",
     "board.download.columns": "Mỗi cột là một người, mỗi ô là một mã:",
     "board.download.column": "Người {index}: {name} — {title}",
@@ -83,7 +85,7 @@ export default defineMessages({
     "board.link": "Bảng công khai: kết quả, biên nhận và tự kiểm lại",
 
     "board.csv.intro":
-      "Phiếu trực tuyến đã kiểm, ẩn danh: chỉ có câu trả lời, theo thứ tự đã trộn; không có biên nhận, tổ dân phố hay thời gian. Phiếu giấy (nếu có) không có trong tệp này.",
+      "Phiếu trực tuyến đã kiểm, ẩn danh: chỉ có câu trả lời; không có biên nhận, tổ dân phố hay thời gian. Mỗi cột được trộn riêng: cột giữ đúng mọi câu trả lời cho người đó, nhưng một dòng không phải là một lá phiếu. Phiếu giấy (nếu có) không có trong tệp này.",
     "board.csv.poll": "Cuộc lấy phiếu: {title}",
     "board.csv.ward": "Đơn vị: {ward}",
     "board.csv.kind": "Hình thức: {kind}",
@@ -101,6 +103,8 @@ export default defineMessages({
     "board.eyebrow": "Public results board",
     "board.intro":
       "This page is public, no login needed: the published results, the list of every receipt, and the counted ballots (anonymized) so that anyone can recount them.",
+    "board.serverKey":
+      "This poll's key was held by the server: the server's operator, and anyone with a copy of the server's disk from before the count, can open and link its ballots.",
     "board.facts.ward": "Ward",
     "board.facts.unit": "Organized by",
     "board.facts.kind": "Kind",
@@ -154,7 +158,7 @@ export default defineMessages({
 
     "board.download.title": "Recount it yourself",
     "board.download.body":
-      "Download the counted ballots: one row per ballot, answers only, in the shuffled order; no receipt, residential group or time.",
+      "Download the counted ballots: answers only; no receipt, residential group or time. The answers to each subject are shuffled on their own, so each column holds exactly that subject's answers but a row is not a ballot.",
     "board.download.link": "Download the counted ballots (CSV)",
     "board.download.columns": "Each column is a subject, each cell a code:",
     "board.download.column": 'Column "Người {index}": {name} — {title}',
@@ -178,7 +182,7 @@ export default defineMessages({
     "board.link": "Public board: results, receipts and recount",
 
     "board.csv.intro":
-      "Counted online ballots, anonymized: answers only, in the shuffled order; no receipt, residential group or time. Paper ballots, if any, are not in this file.",
+      "Counted online ballots, anonymized: answers only; no receipt, residential group or time. Each column is shuffled on its own: it holds exactly that subject's answers, but a row is not a ballot. Paper ballots, if any, are not in this file.",
     "board.csv.poll": "Poll: {title}",
     "board.csv.ward": "Unit: {ward}",
     "board.csv.kind": "Kind: {kind}",

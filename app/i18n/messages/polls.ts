@@ -231,12 +231,13 @@ export default defineMessages({
     "polls.notice.unhandedVoided": "Đã hủy {count} phiếu chưa phát.",
     "polls.notice.meetingSaved": "Đã lưu thông tin cuộc họp.",
     "polls.keyMode.legend": "Khóa của cuộc lấy phiếu",
-    "polls.keyMode.server": "Máy chủ giữ khóa (phù hợp cuộc nhỏ)",
-    "polls.keyMode.serverHint": "Khóa được bọc bằng bí mật của máy chủ; phiếu được kiểm ngay khi đóng.",
+    "polls.keyMode.server": "Máy chủ giữ khóa (cuộc nhỏ, không chính thức)",
+    "polls.keyMode.serverHint":
+      "Khóa nằm trong một tệp trên máy chủ, ngoài cơ sở dữ liệu; phiếu được kiểm ngay khi đóng, rồi tệp khóa bị xóa.",
     "polls.keyMode.committee": "Chia khóa cho ban kiểm phiếu (k trên n)",
     "polls.keyMode.committeeHint":
-      "Mỗi thành viên ban kiểm phiếu nhận một mảnh khóa một lần duy nhất; sau khi đóng, cần k thành viên nhập mảnh khóa mới kiểm được phiếu. Mỗi thành viên phải gắn với một tài khoản kiểm phiếu.",
-    "polls.keyMode.sharesRequired": "Số mảnh khóa cần để kiểm phiếu (k)",
+      "Mỗi thành viên ban kiểm phiếu tạo khóa kiểm phiếu riêng khi cuộc lấy phiếu còn là bản nháp; máy chủ chỉ giữ phần công khai. Sau khi đóng, cần k thành viên nhập khóa của mình mới kiểm được phiếu. Mỗi thành viên phải gắn với một tài khoản kiểm phiếu.",
+    "polls.keyMode.sharesRequired": "Số khóa cần để kiểm phiếu (k)",
     "polls.keyMode.memberUser": "Tài khoản",
     "polls.keyMode.noAccount": "— Chưa chọn —",
     "polls.keyMode.noCountingMembers":
@@ -244,47 +245,58 @@ export default defineMessages({
     "polls.keyMode.shownServer": "Khóa do máy chủ giữ",
     "polls.keyMode.shownCommittee": "Khóa chia cho ban kiểm phiếu: {k} trên {n}",
     "polls.keyMode.label": "Khóa",
+    "polls.keyMode.enrolAgainLink": "Tạo lại khóa kiểm phiếu của tôi",
+    "polls.keyMode.enrolLink": "Tạo khóa kiểm phiếu của tôi",
+    "polls.keyMode.waitingFor": "Chưa mở được cuộc lấy phiếu: còn chờ {names} tạo khóa kiểm phiếu.",
+    "polls.keyMode.enrolled": "Đã tạo khóa: {enrolled} trên {n} thành viên.",
+    "polls.keyMode.serverWarning":
+      "Người vận hành máy chủ, và bất kỳ ai có bản sao ổ đĩa của máy chủ từ trước khi kiểm phiếu, có thể mở và liên kết các phiếu này.",
     "polls.keyMode.awaitingShares": "Đã đóng, chờ ban kiểm phiếu nhập khóa.",
-    "polls.keyMode.claimLink": "Nhận mảnh khóa của tôi",
-    "polls.keyMode.countLink": "Nhập mảnh khóa để kiểm phiếu",
-    "polls.keyMode.claimed": "Đã nhận: {claimed} trên {n} mảnh khóa.",
+    "polls.keyMode.countLink": "Nhập khóa để kiểm phiếu",
     "polls.errors.keyMode": "Hãy chọn ai giữ khóa.",
     "polls.errors.memberAccountRequired": "Hãy chọn tài khoản kiểm phiếu của thành viên này.",
-    "polls.errors.memberAccountTwice": "Mỗi tài khoản chỉ giữ một mảnh khóa.",
+    "polls.errors.memberAccountTwice": "Mỗi tài khoản chỉ giữ một khóa.",
     "polls.errors.memberNotCounting": "Tài khoản đã chọn không phải tài khoản kiểm phiếu của đơn vị.",
     "polls.errors.committeeTooSmall": "Cần ít nhất 2 thành viên ban kiểm phiếu có tài khoản để chia khóa.",
     "polls.errors.sharesRange": "k phải là số nguyên từ 2 đến số thành viên ban kiểm phiếu.",
     "polls.lifecycle.closeWarningCommittee":
-      "Đóng là dừng nhận phiếu ngay; không thể mở lại. Phiếu được kiểm khi đủ thành viên ban kiểm phiếu nhập mảnh khóa.",
+      "Đóng là dừng nhận phiếu ngay; không thể mở lại. Phiếu được kiểm khi đủ thành viên ban kiểm phiếu nhập khóa của mình.",
     "polls.lifecycle.closeConfirmCommittee": "Tôi xác nhận: đóng và chờ ban kiểm phiếu nhập khóa",
     "polls.lifecycle.committeeIncomplete": "Không thể mở: ban kiểm phiếu chưa đủ thành viên có tài khoản để chia khóa.",
-    "polls.notice.closedAwaitingShares":
-      "Đã đóng cuộc lấy phiếu. Phiếu sẽ được kiểm khi ban kiểm phiếu nhập đủ mảnh khóa.",
+    "polls.lifecycle.serverKeyMissing":
+      "Chưa đóng được: không tìm thấy tệp khóa của cuộc lấy phiếu này trong thư mục khóa của máy chủ (PHIEU_KEY_DIR), nên không thể kiểm phiếu. Hòm phiếu vẫn nguyên vẹn; hãy khôi phục tệp khóa rồi đóng lại.",
+    "polls.lifecycle.committeeNotEnrolled":
+      "Chưa mở được: {names} chưa tạo khóa kiểm phiếu. Mỗi thành viên giữ khóa tạo khóa tại trang của cuộc lấy phiếu.",
+    "polls.notice.closedAwaitingShares": "Đã đóng cuộc lấy phiếu. Phiếu sẽ được kiểm khi ban kiểm phiếu nhập đủ khóa.",
     "polls.notice.counted": "Đã kiểm {count} phiếu; khóa của cuộc lấy phiếu đã bị hủy.",
-    "polls.share.title": "Mảnh khóa của tôi",
+    "polls.share.title": "Khóa kiểm phiếu của tôi",
     "polls.share.intro":
-      "Bạn là thành viên ban kiểm phiếu. Mảnh khóa này chỉ được hiển thị một lần: sau khi nhận, máy chủ không còn giữ bản nào.",
-    "polls.share.claim": "Nhận mảnh khóa",
-    "polls.share.code": "Mảnh khóa",
+      "Bạn là thành viên ban kiểm phiếu giữ khóa. Máy chủ sẽ tạo khóa kiểm phiếu riêng của bạn cho cuộc lấy phiếu này và chỉ hiển thị một lần; máy chủ chỉ giữ phần công khai. Khi kiểm phiếu, cần {k} thành viên nhập khóa của mình.",
+    "polls.share.enrolled":
+      "Bạn đã tạo khóa cho cuộc lấy phiếu này. Nếu đã làm mất khóa, bạn có thể tạo lại trước khi cuộc lấy phiếu mở.",
+    "polls.share.enrolAgain": "Tạo lại khóa (khóa cũ hết hiệu lực)",
+    "polls.share.enrol": "Tạo khóa",
+    "polls.share.code": "Khóa kiểm phiếu",
     "polls.share.download": "Tải về (tệp .txt)",
     "polls.share.warning":
-      "Hãy cất giữ mảnh khóa này cẩn thận: nó không thể được hiển thị lại. Nếu không có đủ {k} mảnh khóa, không ai kiểm được phiếu.",
-    "polls.share.fileHeader": "Mảnh khóa của cuộc lấy phiếu #{pollId} — {title}",
-    "polls.share.error.alreadyClaimed":
-      "Mảnh khóa của bạn đã được giao trước đây và không thể hiển thị lại. Nếu đã mất, hãy báo ban kiểm phiếu: vẫn kiểm được phiếu nếu có đủ {k} mảnh khóa khác.",
-    "polls.share.error.wrongState": "Cuộc lấy phiếu này chưa mở hoặc không chia khóa cho ban kiểm phiếu.",
-    "polls.count.title": "Kiểm phiếu bằng mảnh khóa",
+      "Hãy chép lại hoặc tải về và cất giữ khóa này ngay: trang này chỉ hiển thị một lần, máy chủ không lưu bản nào. Không có đủ {k} khóa của các thành viên thì không ai kiểm được phiếu. Sau khi kiểm phiếu xong, hãy hủy khóa này.",
+    "polls.share.fileHeader": "Khóa kiểm phiếu của cuộc lấy phiếu #{pollId} — {title}",
+    "polls.share.error.wrongState":
+      "Chỉ tạo được khóa khi cuộc lấy phiếu còn là bản nháp và chia khóa cho ban kiểm phiếu.",
+    "polls.count.title": "Kiểm phiếu bằng khóa của ban kiểm phiếu",
     "polls.count.intro":
-      "Cần {k} thành viên ban kiểm phiếu nhập mảnh khóa của mình. Khi đủ, hòm phiếu được mở, xáo trộn và kiểm; khóa của cuộc lấy phiếu sau đó bị hủy.",
-    "polls.count.share": "Mảnh khóa {index}",
+      "Cần {k} thành viên ban kiểm phiếu nhập khóa kiểm phiếu của mình. Khi đủ, hòm phiếu được mở, xáo trộn và kiểm; khóa của cuộc lấy phiếu sau đó bị hủy.",
+    "polls.count.key": "Khóa thứ {index}",
     "polls.count.submit": "Mở hòm phiếu và kiểm",
     "polls.count.notReady": "Chỉ kiểm được khi cuộc lấy phiếu chia khóa cho ban kiểm phiếu đã đóng và chưa được kiểm.",
-    "polls.count.error.tooFewShares": "Cần {required} mảnh khóa, mới nhập {entered}. Chưa kiểm phiếu nào.",
-    "polls.count.error.malformedShare":
-      "Mảnh khóa {index} bị gõ sai (sai ký tự hoặc sai mã kiểm tra). Chưa kiểm phiếu nào.",
-    "polls.count.error.duplicateShare": "Mảnh khóa {index} trùng với một mảnh đã nhập. Chưa kiểm phiếu nào.",
+    "polls.count.error.unknownKey":
+      "Khóa thứ {index} không phải khóa của thành viên nào giữ khóa cuộc lấy phiếu này. Chưa kiểm phiếu nào.",
+    "polls.count.error.duplicateKey": "Khóa thứ {index} trùng với một khóa đã nhập. Chưa kiểm phiếu nào.",
+    "polls.count.error.malformedKey":
+      "Khóa thứ {index} bị gõ sai (sai ký tự hoặc sai mã kiểm tra). Chưa kiểm phiếu nào.",
+    "polls.count.error.tooFewKeys": "Cần {required} khóa, mới nhập {entered}. Chưa kiểm phiếu nào.",
     "polls.count.error.wrongShares":
-      "Các mảnh khóa này không mở được hòm phiếu của cuộc lấy phiếu này. Chưa kiểm phiếu nào.",
+      "Các khóa này không mở được hòm phiếu của cuộc lấy phiếu này. Chưa kiểm phiếu nào.",
     "polls.count.error.wrongState": "Cuộc lấy phiếu không ở trạng thái chờ nhập khóa.",
   },
   en: {
@@ -515,12 +527,13 @@ export default defineMessages({
     "polls.notice.unhandedVoided": "{count} slips not handed out were voided.",
     "polls.notice.meetingSaved": "The meeting record was saved.",
     "polls.keyMode.legend": "The poll's key",
-    "polls.keyMode.server": "The server holds the key (fits small polls)",
-    "polls.keyMode.serverHint": "The key is wrapped with the server's secret; the ballots are counted at close.",
+    "polls.keyMode.server": "The server holds the key (small, informal polls)",
+    "polls.keyMode.serverHint":
+      "The key is a file on the server, outside the database; the ballots are counted at close, then the file is deleted.",
     "polls.keyMode.committee": "Split the key among the counting committee (k of n)",
     "polls.keyMode.committeeHint":
-      "Each counting committee member receives one key share, once; after close, k members must enter their shares to count. Each member must be linked to a counting account.",
-    "polls.keyMode.sharesRequired": "Shares needed to count (k)",
+      "Each counting committee member makes a counting key of their own while the poll is a draft; the server keeps only its public half. After the close, k members must enter their keys to count. Each member must be linked to a counting account.",
+    "polls.keyMode.sharesRequired": "Keys needed to count (k)",
     "polls.keyMode.memberUser": "Account",
     "polls.keyMode.noAccount": "— Not chosen —",
     "polls.keyMode.noCountingMembers":
@@ -528,48 +541,58 @@ export default defineMessages({
     "polls.keyMode.shownServer": "Key held by the server",
     "polls.keyMode.shownCommittee": "Key split among the counting committee: {k} of {n}",
     "polls.keyMode.label": "Key",
+    "polls.keyMode.enrolAgainLink": "Make my counting key again",
+    "polls.keyMode.enrolLink": "Make my counting key",
+    "polls.keyMode.waitingFor": "The poll cannot open yet: waiting for {names} to make their counting key.",
+    "polls.keyMode.enrolled": "Keys made: {enrolled} of {n} members.",
+    "polls.keyMode.serverWarning":
+      "The server's operator, and anyone with a copy of the server's disk from before the count, can open and link these ballots.",
     "polls.keyMode.awaitingShares": "Closed, waiting for the counting committee to enter the key.",
-    "polls.keyMode.claimLink": "Receive my key share",
-    "polls.keyMode.countLink": "Enter key shares to count",
-    "polls.keyMode.claimed": "Received: {claimed} of {n} key shares.",
+    "polls.keyMode.countLink": "Enter keys to count",
     "polls.errors.keyMode": "Choose who holds the key.",
     "polls.errors.memberAccountRequired": "Choose this member's counting account.",
-    "polls.errors.memberAccountTwice": "Each account holds only one key share.",
+    "polls.errors.memberAccountTwice": "Each account holds one key.",
     "polls.errors.memberNotCounting": "The chosen account is not a counting account of the unit.",
     "polls.errors.committeeTooSmall": "At least 2 committee members with accounts are needed to split the key.",
     "polls.errors.sharesRange": "k must be a whole number from 2 to the number of committee members.",
     "polls.lifecycle.closeWarningCommittee":
-      "Closing stops voting at once; it cannot be reopened. The ballots are counted once enough committee members enter their key shares.",
+      "Closing stops intake at once; it cannot be reopened. The ballots are counted once enough committee members enter their keys.",
     "polls.lifecycle.closeConfirmCommittee": "I confirm: close and wait for the committee's key",
     "polls.lifecycle.committeeIncomplete":
       "Cannot open: the counting committee has too few members with accounts to split the key.",
+    "polls.lifecycle.serverKeyMissing":
+      "Not closed: the key file of this poll is missing from the server's key folder (PHIEU_KEY_DIR), so nothing could be counted. The box is untouched; restore the key file, then close again.",
+    "polls.lifecycle.committeeNotEnrolled":
+      "Cannot open: {names} have not made their counting key yet. Each key holder makes theirs from the poll's page.",
     "polls.notice.closedAwaitingShares":
-      "The poll was closed. The ballots will be counted once the committee enters enough key shares.",
+      "The poll is closed. The ballots will be counted once the committee enters enough keys.",
     "polls.notice.counted": "{count} ballots counted; the poll's key was destroyed.",
-    "polls.share.title": "My key share",
+    "polls.share.title": "My counting key",
     "polls.share.intro":
-      "You are a member of the counting committee. This key share is shown only once: once received, the server keeps no copy.",
-    "polls.share.claim": "Receive the key share",
-    "polls.share.code": "Key share",
+      "You hold a key of the counting committee. The server makes your own counting key for this poll and shows it once; it keeps only the public half. To count, {k} members must enter their keys.",
+    "polls.share.enrolled":
+      "You have made your key for this poll. If you lost it, you can make it again before the poll opens.",
+    "polls.share.enrolAgain": "Make it again (the old key stops working)",
+    "polls.share.enrol": "Make my key",
+    "polls.share.code": "Counting key",
     "polls.share.download": "Download (.txt file)",
     "polls.share.warning":
-      "Keep this key share safe: it cannot be shown again. Without {k} key shares, nobody can count the ballots.",
-    "polls.share.fileHeader": "Key share of poll #{pollId} — {title}",
-    "polls.share.error.alreadyClaimed":
-      "Your key share was already given and cannot be shown again. If it is lost, tell the counting committee: the ballots can still be counted with {k} other shares.",
-    "polls.share.error.wrongState": "This poll is not open or does not split its key among the committee.",
-    "polls.count.title": "Count with the key shares",
+      "Copy or download this key and keep it now: this page shows it once and the server keeps no copy. Without {k} members' keys, nobody can count the ballots. Once the ballots are counted, destroy this key.",
+    "polls.share.fileHeader": "Counting key of poll #{pollId} — {title}",
+    "polls.share.error.wrongState":
+      "A key can be made only while the poll is a draft that splits its key among the counting committee.",
+    "polls.count.title": "Count with the committee's keys",
     "polls.count.intro":
-      "{k} counting committee members must enter their key shares. Then the box is opened, shuffled and counted, and the poll's key is destroyed.",
-    "polls.count.share": "Key share {index}",
+      "{k} committee members must enter their counting keys. Then the box is opened, shuffled and counted, and the poll's key destroyed.",
+    "polls.count.key": "Key {index}",
     "polls.count.submit": "Open the box and count",
     "polls.count.notReady":
       "Counting is possible only for a closed, uncounted poll whose key is split among the committee.",
-    "polls.count.error.tooFewShares": "{required} key shares are needed, {entered} entered. Nothing was counted.",
-    "polls.count.error.malformedShare":
-      "Key share {index} is mistyped (a wrong character or check code). Nothing was counted.",
-    "polls.count.error.duplicateShare": "Key share {index} repeats a share already entered. Nothing was counted.",
-    "polls.count.error.wrongShares": "These key shares do not open this poll's ballot box. Nothing was counted.",
+    "polls.count.error.unknownKey": "Key {index} is not the key of any key holder of this poll. Nothing was counted.",
+    "polls.count.error.duplicateKey": "Key {index} was already entered. Nothing was counted.",
+    "polls.count.error.malformedKey": "Key {index} is mistyped (a wrong character or checksum). Nothing was counted.",
+    "polls.count.error.tooFewKeys": "{required} keys are needed, {entered} entered. Nothing was counted.",
+    "polls.count.error.wrongShares": "These keys do not open this poll's box. Nothing was counted.",
     "polls.count.error.wrongState": "The poll is not waiting for its key.",
   },
 });

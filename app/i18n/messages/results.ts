@@ -39,6 +39,8 @@ export default defineMessages({
     "results.minutes.opened": "Bắt đầu nhận phiếu: {time}",
     "results.minutes.closed": "Kết thúc nhận phiếu: {time}",
     "results.minutes.counted": "Kiểm phiếu: {time}",
+    "results.minutes.serverKey":
+      "Khóa của cuộc lấy phiếu do máy chủ giữ: người vận hành máy chủ, và bất kỳ ai có bản sao ổ đĩa của máy chủ từ trước khi kiểm phiếu, có thể mở và liên kết các phiếu.",
     "results.minutes.section.committee": "II. BAN KIỂM PHIẾU",
     "results.minutes.member": "{index}. {name} — {role}",
     "results.minutes.noCommittee": "Chưa ghi nhận thành viên Ban kiểm phiếu.",
@@ -102,7 +104,7 @@ export default defineMessages({
     "results.groups.turnout": "Tỷ lệ",
     "results.byGroup.title": "Kết quả từng người theo tổ dân phố",
     "results.byGroup.hint":
-      "Ô ghi “< {k}” là ô có dưới {k} phiếu (kể cả 0 phiếu), hoặc được ẩn thêm để ô đó không thể suy ra được từ các tổng theo hàng và theo cột. Phiếu của các tổ có dưới {k} phiếu không được gắn với tổ khi kiểm phiếu, nên các tổ này được ghi “< {k}” ở mọi ô.",
+      "Ô ghi “< {k}” là ô có dưới {k} phiếu (kể cả 0 phiếu), hoặc được ẩn thêm để ô đó không thể suy ra được từ các tổng theo hàng và theo cột. Phiếu của các tổ có dưới {k} phiếu không được gắn với tổ khi kiểm phiếu; khi cần, phiếu của tổ nhỏ nhất kế tiếp cũng vậy, để số phiếu không gắn với tổ luôn có ít nhất {k} phiếu của ít nhất hai tổ. Các tổ này được ghi “< {k}” ở mọi ô.",
     "results.byGroup.subject": "{index}. {name} — {title}",
   },
   en: {
@@ -144,6 +146,8 @@ export default defineMessages({
     "results.minutes.opened": "Voting opened: {time}",
     "results.minutes.closed": "Voting closed: {time}",
     "results.minutes.counted": "Count: {time}",
+    "results.minutes.serverKey":
+      "The poll's key was held by the server: the server's operator, and anyone with a copy of the server's disk from before the count, can open and link its ballots.",
     "results.minutes.section.committee": "II. COUNTING COMMITTEE",
     "results.minutes.member": "{index}. {name} — {role}",
     "results.minutes.noCommittee": "No counting committee member was recorded.",
@@ -206,7 +210,7 @@ export default defineMessages({
     "results.groups.turnout": "Turnout",
     "results.byGroup.title": "Each subject by residential group",
     "results.byGroup.hint":
-      "A cell showing “< {k}” holds fewer than {k} ballots (zero included), or is hidden as well so that such a cell cannot be worked out from the row and column totals. Ballots of groups with fewer than {k} ballots were not tied to their group when counted, so those groups show “< {k}” in every cell.",
+      "A cell showing “< {k}” holds fewer than {k} ballots (zero included), or is hidden as well so that such a cell cannot be worked out from the row and column totals. Ballots of groups with fewer than {k} ballots were not tied to their group when counted, nor, where needed, those of the next smallest groups, so that the ballots without a group always number at least {k} from at least two groups. Those groups show “< {k}” in every cell.",
     "results.byGroup.subject": "{index}. {name} — {title}",
   },
 });
