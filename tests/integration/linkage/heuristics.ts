@@ -2,7 +2,7 @@
 // scored against the true pairing the test recorded. The insider knows each credential's residential group (its
 // batch) and each counted ballot's group where it is shown, so every ordering heuristic pairs within a class: a
 // group with its ballots shown, or all the credentials of groups whose ballots carry no group.
-import { successUpperTail } from "./stats";
+import { agreementUpperTail, matchingUpperTail } from "./stats";
 import { tidOrder, type BoxCopy, type Snapshot } from "./insider";
 import { answerKey, type RecordedCast } from "./poll";
 
@@ -20,10 +20,17 @@ export interface HeuristicResult {
 export interface Score {
   id: string;
   label: string;
+  /** Ballots paired with the credential that cast them, out of `n` guessed (one-to-one within each class). */
   correct: number;
   n: number;
   expected: number;
+  /** P(X ≥ correct) if the counted order were a uniform shuffle the heuristic cannot see (stats.ts). */
   pValue: number;
+  /** Ballots of the pool (counted without a group) put back into their true residential group by the guess. */
+  pooled: { correct: number; n: number; expected: number; pValue: number };
+  /** The null distributions' parameters: the sizes of the classes guessed into, the pool's ballots per group. */
+  classSizes: number[];
+  poolCounts: number[];
 }
 
 const NO_GROUP = "no group";
@@ -67,7 +74,7 @@ export function evidence(s: Snapshot, box: string) {
 export type Evidence = ReturnType<typeof evidence>;
 
 /** Pairs the i-th ballot with the i-th credential of the same class, each side in its own order. */
-function pairByRank(
+export function pairByRank(
   e: Evidence,
   ballots: Ballot[],
   credentials: Credential[],
@@ -85,7 +92,7 @@ function pairByRank(
   return guesses;
 }
 
-const byNumber =
+export const byNumber =
   <T>(key: (t: T) => number | undefined): Order<T> =>
   (a, b) =>
     (key(a) ?? Infinity) - (key(b) ?? Infinity);
@@ -294,28 +301,59 @@ export function runHeuristics(s: Snapshot, e: Evidence, log: RecordedCast[], bac
   return results;
 }
 
-/** Scores a heuristic against the recorded truth: right when the guessed credential is the one that cast it. */
+/**
+ * Scores a heuristic against the recorded truth: right when the guessed credential is the one that cast it. A guess
+ * is kept only if it stays within the ballot's class and names a credential no earlier guess named, so that every
+ * heuristic is a one-to-one guess within each class, which the exact null distribution (stats.ts) assumes.
+ */
 export function score(result: HeuristicResult, s: Snapshot, e: Evidence, log: RecordedCast[]): Score {
   const truth = new Map(log.map((l) => [answerKey(l.levels), l.codeHash]));
   const ballot = new Map(s.counted.map((b) => [b.ballotNo, b]));
+  const groupOf = new Map(s.credentials.map((c) => [c.codeHash, c.groupId]));
+  const named = new Set<string>();
+  const classes = new Set<string>();
   let correct = 0;
-  const chances: number[] = [];
+  let n = 0;
+  let expected = 0;
+  const poolCounts = new Map<number, number>();
+  for (const c of e.used) {
+    if (e.classOfCredential(c) === NO_GROUP) poolCounts.set(c.groupId, (poolCounts.get(c.groupId) ?? 0) + 1);
+  }
+  const poolSize = [...poolCounts.values()].reduce((a, b) => a + b, 0);
+  const pooled = { correct: 0, n: 0, expected: 0, pValue: 1 };
   for (const [ballotNo, codeHash] of result.guesses) {
     const b = ballot.get(ballotNo)!;
-    if (truth.get(answerKey(b.levels)) === codeHash) correct++;
-    chances.push(1 / e.classSize.get(e.classOfBallot(b))!);
+    const cls = e.classOfBallot(b);
+    if (named.has(codeHash) || e.classOfCredential({ codeHash, groupId: groupOf.get(codeHash)! }) !== cls) continue;
+    named.add(codeHash);
+    classes.add(cls);
+    n++;
+    expected += 1 / e.classSize.get(cls)!;
+    const actual = truth.get(answerKey(b.levels));
+    if (actual === codeHash) correct++;
+    if (cls === NO_GROUP) {
+      const guessedGroup = groupOf.get(codeHash)!;
+      pooled.n++;
+      pooled.expected += (poolCounts.get(guessedGroup) ?? 0) / poolSize;
+      if (actual !== undefined && groupOf.get(actual) === guessedGroup) pooled.correct++;
+    }
   }
+  if (pooled.n > 0) pooled.pValue = agreementUpperTail([...poolCounts.values()], pooled.correct);
+  const classSizes = [...classes].map((c) => e.classSize.get(c)!);
   return {
     id: result.id,
     label: result.label,
     correct,
-    n: chances.length,
-    expected: chances.reduce((a, p) => a + p, 0),
-    pValue: successUpperTail(chances, correct),
+    n,
+    expected,
+    pValue: matchingUpperTail(classSizes, correct),
+    pooled,
+    classSizes,
+    poolCounts: pooled.n > 0 ? [...poolCounts.values()] : [],
   };
 }
 
-function formatP(p: number): string {
+export function formatP(p: number): string {
   if (p === 0) return "< 1e-300";
   return p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
 }
@@ -323,9 +361,11 @@ function formatP(p: number): string {
 export function scoreTable(title: string, scores: Score[]): string {
   const lines = [
     title,
-    "heuristic | correct | n | expected by chance | p-value (P(X ≥ correct))",
+    "heuristic | credential right / guessed | expected | p-value | pooled ballots in their group / guessed | expected | p-value",
     ...scores.map(
-      (r) => `${r.id} ${r.label} | ${r.correct} | ${r.n} | ${r.expected.toFixed(2)} | ${formatP(r.pValue)}`
+      (r) =>
+        `${r.id} ${r.label} | ${r.correct}/${r.n} | ${r.expected.toFixed(2)} | ${formatP(r.pValue)} | ` +
+        `${r.pooled.correct}/${r.pooled.n} | ${r.pooled.expected.toFixed(2)} | ${formatP(r.pooled.pValue)}`
     ),
   ];
   return lines.join("\n");

@@ -1,11 +1,20 @@
 // What an insider with superuser rights on the PostgreSQL server can take after a poll: every table with its
 // system columns, every timestamp, the raw heap pages (dead rows included, through pageinspect) and the records of
-// the write-ahead log (through pg_walinspect). It connects on its own, like a DBA's psql session would.
+// the write-ahead log (through pg_walinspect). It connects on its own, like a DBA's psql session would; on the
+// embedded database, it opens a copy of the data folder in a PGlite of its own that loads both extensions.
 import { randomBytes } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import { pageinspect } from "@electric-sql/pglite/contrib/pageinspect";
+import { pg_walinspect } from "@electric-sql/pglite/contrib/pg_walinspect";
 import pg from "pg";
 
+/** What the insider's queries need of a session: `pg.Client`, or a PGlite adapted to give Buffers for bytea. */
+export interface Queryable {
+  query<R = any>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
 export interface InsiderSession {
-  client: pg.Client;
+  client: Queryable;
   dbOid: number;
   close: () => Promise<void>;
 }
@@ -28,6 +37,39 @@ export async function openInsider(databaseName: string): Promise<InsiderSession>
     "select oid::text from pg_database where datname = current_database()"
   );
   return { client, dbOid: Number(oid.rows[0].oid), close: () => client.end() };
+}
+
+/** PGlite gives bytea as Uint8Array; the insider's code, like `pg`, expects Buffers. */
+function asBuffers(value: unknown): unknown {
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (Array.isArray(value)) return value.map(asBuffers);
+  return value;
+}
+
+/**
+ * The insider on the embedded database: a copy of the data folder (files and write-ahead log, taken once the
+ * server has stopped) opened in a PGlite of the insider's own, with pageinspect and pg_walinspect, which the
+ * server's PGlite does not load. The copy is all a thief of the folder, or of a backup of it, has.
+ */
+export async function openInsiderOnFolder(folder: string): Promise<InsiderSession> {
+  const pglite = await PGlite.create({ dataDir: folder, extensions: { pageinspect, pg_walinspect } });
+  await pglite.exec("create extension if not exists pageinspect; create extension if not exists pg_walinspect;");
+  const client: Queryable = {
+    async query(text, params) {
+      const result = await pglite.query<Record<string, unknown>>(text, params as unknown[] | undefined);
+      return {
+        rows: result.rows.map(
+          (row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, asBuffers(v)])) as never
+        ),
+      };
+    },
+  };
+  const oid = await client.query<{ oid: string }>(
+    "select oid::text from pg_database where datname = current_database()"
+  );
+  return { client, dbOid: Number(oid.rows[0].oid), close: () => pglite.close() };
 }
 
 export function parseLsn(lsn: string): bigint {
@@ -86,7 +128,7 @@ export interface Snapshot {
   credentialUses: { codeHash: string; receipt: string; xmin: number; blk: number; off: number }[];
   credentials: { codeHash: string; groupId: number; batchId: number; seq: number; xmin: number; xmax: number }[];
   counted: { ballotNo: number; groupId: number | null; levels: number[]; xmin: number; blk: number; off: number }[];
-  poll: { openedAt: number; closedAt: number; wrappedPrivateKey: Buffer | null; publicKey: Buffer | null };
+  poll: { openedAt: number; closedAt: number; publicKey: Buffer | null };
   audit: { at: number; action: string; xmin: number }[];
   /** Every column of a time type, in every table. */
   timeColumns: { table: string; column: string }[];
@@ -150,7 +192,8 @@ async function readWal(s: InsiderSession, startLsn: string, endLsn: string): Pro
     if (!ref && r.resource_manager !== "Transaction") continue;
     const description = r.description ?? "";
     const isHeapInsert = r.resource_manager === "Heap" && r.record_type.startsWith("INSERT");
-    const off = isHeapInsert ? /off (\d+)/.exec(description) : null;
+    // "off 3" up to PostgreSQL 15, "off: 3" from 16 (PGlite is 18).
+    const off = isHeapInsert ? /off:? (\d+)/.exec(description) : null;
     const commit = r.resource_manager === "Transaction" && r.record_type === "COMMIT";
     const time = commit ? /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?[+-]\d\d(?::?\d\d)?)/.exec(description) : null;
     records.push({
@@ -208,12 +251,10 @@ export async function takeEverything(
     xmin: string;
     ctid: string;
   }>("select ballot_no, group_id, levels, xmin::text, ctid::text from counted_ballots where poll_id = $1", [pollId]);
-  const poll = await q.query<{
-    opened_at: Date;
-    closed_at: Date;
-    wrapped_private_key: Buffer | null;
-    public_key: Buffer | null;
-  }>("select opened_at, closed_at, wrapped_private_key, public_key from polls where id = $1", [pollId]);
+  const poll = await q.query<{ opened_at: Date; closed_at: Date; public_key: Buffer | null }>(
+    "select opened_at, closed_at, public_key from polls where id = $1",
+    [pollId]
+  );
   const audit = await q.query<{ at: Date; action: string; xmin: string }>(
     "select at, action, xmin::text from audit_log order by id"
   );
@@ -271,7 +312,6 @@ export async function takeEverything(
     poll: {
       openedAt: poll.rows[0].opened_at.getTime(),
       closedAt: poll.rows[0].closed_at.getTime(),
-      wrappedPrivateKey: poll.rows[0].wrapped_private_key,
       publicKey: poll.rows[0].public_key,
     },
     audit: audit.rows.map((r) => ({ at: r.at.getTime(), action: r.action, xmin: Number(r.xmin) })),

@@ -96,6 +96,8 @@ export async function setUpPoll({ suffix }: { suffix: string }) {
       groupIds: groups.map((g) => g.id),
       committee: [{ fullName: "Trần Văn Bình", role: "Trưởng ban" }],
       rules: { k: K },
+      // Server key mode: the test closes with mixing switched off, and counts at once.
+      keyMode: "server",
     },
   });
 
