@@ -290,6 +290,29 @@ async function main() {
       await scrollToTop(reader, "#channels-title");
       await shoot(reader, "results-channels");
     });
+
+    // A poll whose key the counting committee holds (committee key mode, the form's default here): the officer's
+    // page waits for the members' keys; a member makes theirs, shown once.
+    await optional("keys", async () => {
+      await officer.goto(`${wardUrl}/polls/new`);
+      await officer.getByLabel("Tên cuộc lấy phiếu", { exact: true }).fill("Lấy phiếu tín nhiệm giữa nhiệm kỳ");
+      await officer.getByLabel("Địa điểm", { exact: true }).fill("Hội trường UBND phường Thanh Xuân");
+      const subjects = officer.locator("fieldset").filter({ hasText: "Người được lấy phiếu" }).getByRole("checkbox");
+      for (let i = 0; i < Math.min(3, await subjects.count()); i++) await subjects.nth(i).check();
+      await officer.getByRole("checkbox", { name: "Tổ dân phố số 1", exact: true }).check();
+      await officer.getByRole("button", { name: "Tạo cuộc lấy phiếu" }).click();
+      await officer.locator("#key-title").waitFor();
+      const pollUrl = officer.url().replace(/[?#].*$/, "");
+      await scrollToTop(officer, "#key-title");
+      await shoot(officer, "poll-keys");
+      const member = await newPage(browser!, baseURL, MOBILE);
+      await logIn(member, "kiemphieu1");
+      await member.goto(`${pollUrl}/share`);
+      await member.getByRole("button", { name: "Tạo khóa", exact: true }).click();
+      await member.locator(".key-share__qr svg").waitFor();
+      await shoot(member, "key-enrolment", true);
+      await member.context().close();
+    });
   } finally {
     await browser?.close();
     if (server.exitCode === null) server.kill("SIGTERM");
