@@ -102,9 +102,11 @@ async function primary(started: StartedDatabase, workers: number) {
   let stopping = false;
   let listening = 0;
   let bannerShown = false;
+  const listened = new Set<number>();
   const fork = () => {
     const worker = cluster.fork();
     worker.on("listening", (address) => {
+      listened.add(worker.id);
       listening++;
       if (!bannerShown && listening >= workers) {
         bannerShown = true;
@@ -131,8 +133,10 @@ async function primary(started: StartedDatabase, workers: number) {
     force.unref();
     let failed = false;
     const alive = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
-    cluster.on("exit", async (_worker, code) => {
-      if (code !== 0) failed = true;
+    cluster.on("exit", async (worker, code, signal) => {
+      // A worker still starting when the signal came has no handler yet and dies of it: it had nothing to drain.
+      const stoppedBeforeServing = signal === "SIGTERM" && !listened.has(worker.id);
+      if (code !== 0 && !stoppedBeforeServing) failed = true;
       if (alive().length > 0) return;
       try {
         await started.opened.close();

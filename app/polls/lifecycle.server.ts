@@ -1,6 +1,6 @@
-// The poll's lifecycle: draft → open → closed (counted at once, or once k committee members enter their key shares)
-// → published. Every transition is audited; a transition asked of a poll in the wrong state is refused with a
-// reason the page can show.
+// The poll's lifecycle: draft → open → closed (counted at once with the server's key file, or once k committee members
+// enter their keys) → published. Every transition is audited; a transition asked of a poll in the wrong state is
+// refused with a reason the page can show.
 import diagnostics from "node:diagnostics_channel";
 import { sql, type Transaction } from "kysely";
 import { db } from "~/db.server";
