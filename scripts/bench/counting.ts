@@ -17,6 +17,7 @@ import {
   closeSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readFileSync,
   renameSync,
@@ -44,7 +45,7 @@ import { writeServerKey } from "../../app/polls/server-key.server";
 import { createPoll } from "../../app/polls/polls.server";
 import { DEFAULT_RULES, LEVELS } from "../../app/results/tally";
 import { computeTally } from "../../app/results/tally.server";
-import { serverSecret } from "../../app/secret.server";
+import { useKeyFolder } from "../../app/secret.server";
 import type { Figure } from "./figures";
 
 const SUBJECTS = 10;
@@ -407,10 +408,15 @@ async function measureSize(adminUrl: string, n: number, log: (line: string) => v
     close: () => db.destroy(),
   };
   useDatabase(opened);
+  // The server-keyed poll's key file: in a key folder of this run's own, removed with it.
+  const keyDir = mkdtempSync(path.join(tmpdir(), "phieu-bench-keys-"));
+  useKeyFolder(keyDir);
   try {
     await migrateToLatest(db);
     return await runSize({ db, admin, database, n, log });
   } finally {
+    useKeyFolder(null);
+    rmSync(keyDir, { recursive: true, force: true });
     useDatabase(previous);
     await db.destroy();
     while (connections.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));

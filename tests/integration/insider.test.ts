@@ -68,6 +68,9 @@ describe("an insider with the server's secret, the database's files and log, the
 
   it("after the count no key file is left, and the secret and the keys never were in the data folder", () => {
     expect(run.keyFilesAfter).toEqual({ committee: false, server: false, control: false });
+    // After the closes (each a TRUNCATE, a new file) and the stop, nothing of the data or key folder is open to
+    // another local account, although PGlite creates its files 0666.
+    expect(run.openToOthers).toEqual([]);
     if (run.mode === "embedded") {
       expect(run.files.some((f) => f.name.includes("server-secret") || f.name.endsWith(".key"))).toBe(false);
     }

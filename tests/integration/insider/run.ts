@@ -53,6 +53,10 @@ export interface Run {
   meeting: Meeting;
   secret: string;
   keyDir: string;
+  /** Embedded: the server's data folder; PostgreSQL: none of Phiếu's. */
+  dataDir: string | null;
+  /** Paths under the data and key folders that someone other than their owner may read, after the stop. */
+  openToOthers: string[];
   /** Key files left in the key folder after the count, by poll. */
   keyFilesAfter: Record<PollRole, boolean>;
   known: KnownKeys;
@@ -72,6 +76,18 @@ export interface Run {
   insider: InsiderSession;
   timings: Record<string, number>;
   cleanUp: () => Promise<void>;
+}
+
+/** Every path under `top` (itself included, links not followed) whose mode lets its group or others in. */
+function pathsOpenToOthers(top: string): string[] {
+  const open: string[] = [];
+  const walk = (at: string) => {
+    const stat = fs.lstatSync(at);
+    if ((stat.mode & 0o077) !== 0) open.push(`${at} ${(stat.mode & 0o777).toString(8)}`);
+    if (stat.isDirectory()) for (const name of fs.readdirSync(at)) walk(path.join(at, name));
+  };
+  if (fs.existsSync(top)) walk(top);
+  return open;
 }
 
 /** The key file of a server-keyed poll, as the operator reads it: magic, poll id, public key, private key. */
@@ -253,6 +269,9 @@ export async function insiderRun(): Promise<Run> {
     await opened.close();
     opened = null;
     const serverExit = await server.stop();
+    const openToOthers = [mode === "embedded" ? dataDir : null, keyDir].flatMap((top) =>
+      top === null ? [] : pathsOpenToOthers(top)
+    );
     const serverLog = server.log();
     server = null;
     lap("server stop");
@@ -287,6 +306,8 @@ export async function insiderRun(): Promise<Run> {
       meeting,
       secret,
       keyDir,
+      dataDir: mode === "embedded" ? dataDir : null,
+      openToOthers,
       keyFilesAfter,
       known,
       boxes,
