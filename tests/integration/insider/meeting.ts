@@ -10,7 +10,7 @@ import { createPoll } from "../../../app/polls/polls.server";
 import { hashCode, issueBatch, recordHandedOut } from "../../../app/credentials/credentials.server";
 import { createUnit, createUser, TEST_PASSWORD } from "../../setup/fixtures";
 import type { Queryable } from "../linkage/insider";
-import type { RecordedCast } from "../linkage/poll";
+import { wardPositions, type RecordedCast } from "../linkage/poll";
 import { castThroughForms } from "./server";
 
 export const K = 5;
@@ -102,27 +102,7 @@ export async function setUpMeeting(opened: OpenedDatabase): Promise<Meeting> {
       );
     }
     const actor = { userId: officer.id, label: officer.username };
-    const titles = await db
-      .selectFrom("position_titles")
-      .select("id")
-      .where("ward_id", "is", null)
-      .orderBy("sort_order")
-      .limit(SUBJECTS)
-      .execute();
-    const positionIds: number[] = [];
-    for (const [i, title] of titles.entries()) {
-      const cadre = await db
-        .insertInto("cadres")
-        .values({ ward_id: wards.ward.id, full_name: `Cán bộ số ${i + 1}`, birth_year: 1970 + i })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      const position = await db
-        .insertInto("positions")
-        .values({ cadre_id: cadre.id, unit_id: wards.ward.id, title_id: title.id, started_on: "2021-07-01" })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      positionIds.push(position.id);
-    }
+    const positionIds = await wardPositions(wards.ward.id, SUBJECTS);
     const poll = async (role: PollRole): Promise<MeetingPoll> => {
       const committeeKeyed = role === "committee";
       const created = await createPoll({

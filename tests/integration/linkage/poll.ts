@@ -56,6 +56,33 @@ function shuffled<T>(items: T[]): T[] {
 }
 
 /** A drafted poll over five subjects for four residential groups, with its slips issued and handed out. */
+
+/** `count` cadres of the ward, each holding one of the built-in positions since 2021: a poll's subjects. */
+export async function wardPositions(wardId: number, count: number): Promise<number[]> {
+  const titles = await db
+    .selectFrom("position_titles")
+    .select("id")
+    .where("ward_id", "is", null)
+    .orderBy("sort_order")
+    .limit(count)
+    .execute();
+  const positionIds: number[] = [];
+  for (const [i, title] of titles.entries()) {
+    const cadre = await db
+      .insertInto("cadres")
+      .values({ ward_id: wardId, full_name: `Cán bộ số ${i + 1}`, birth_year: 1970 + i })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const position = await db
+      .insertInto("positions")
+      .values({ cadre_id: cadre.id, unit_id: wardId, title_id: title.id, started_on: "2021-07-01" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    positionIds.push(position.id);
+  }
+  return positionIds;
+}
+
 export async function setUpPoll({ suffix }: { suffix: string }) {
   const wards = await createWards();
   const group3 = await createUnit("Tổ dân phố số 3", "residential_group", wards.ward.id);
@@ -64,27 +91,7 @@ export async function setUpPoll({ suffix }: { suffix: string }) {
   const officer = await createUser(`mattran_${suffix}`, [{ role: "front_officer", unitId: wards.ward.id }]);
   const actor = { userId: officer.id, label: officer.username };
 
-  const titles = await db
-    .selectFrom("position_titles")
-    .select("id")
-    .where("ward_id", "is", null)
-    .orderBy("sort_order")
-    .limit(SUBJECTS)
-    .execute();
-  const positionIds: number[] = [];
-  for (const [i, title] of titles.entries()) {
-    const cadre = await db
-      .insertInto("cadres")
-      .values({ ward_id: wards.ward.id, full_name: `Cán bộ số ${i + 1}`, birth_year: 1970 + i })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const position = await db
-      .insertInto("positions")
-      .values({ cadre_id: cadre.id, unit_id: wards.ward.id, title_id: title.id, started_on: "2021-07-01" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    positionIds.push(position.id);
-  }
+  const positionIds = await wardPositions(wards.ward.id, SUBJECTS);
   const poll = await createPoll({
     actor,
     input: {
