@@ -51,7 +51,12 @@ describe("login", () => {
     expect(safeRedirect("//evil.example/x")).toBe("/");
     expect(safeRedirect("https://evil.example")).toBe("/");
     expect(safeRedirect("/\\evil.example")).toBe("/");
+    // Dot segments that the URL parser resolves into a protocol-relative path, plain and percent-encoded.
+    for (const tricky of ["/.//evil.example/x", "/..//evil.example/x", "/%2e//evil.example/x", "/a/..//evil.example"]) {
+      expect(safeRedirect(tricky), tricky).toBe("/");
+    }
     expect(safeRedirect("/units/3?x=1")).toBe("/units/3?x=1");
+    expect(safeRedirect("/units/./3")).toBe("/units/3");
   });
 
   it(`locks a username for ${LOCK_MINUTES} minutes after ${MAX_FAILURES} failures, even with the right password`, async () => {

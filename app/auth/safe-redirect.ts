@@ -6,7 +6,11 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   // As the URL parser writes it: percent-encoded, so that a Location header never carries a letter beyond Latin-1.
   try {
     const url = new URL(to, "http://phieu.invalid");
-    return url.origin === "http://phieu.invalid" ? url.pathname + url.search + url.hash : fallback;
+    const path = url.pathname + url.search + url.hash;
+    // The parser resolves dot segments: "/.//evil.example/x" comes out as "//evil.example/x", which a browser reads
+    // as another host. What goes out is checked, not only what came in.
+    if (url.origin !== "http://phieu.invalid" || path.startsWith("//") || path.includes("\\")) return fallback;
+    return path;
   } catch {
     return fallback;
   }
