@@ -16,6 +16,7 @@ import { logger } from "./app/logger.server";
 import { routePatternMatcher } from "./app/route-patterns.server";
 import { startDatabase, type StartedDatabase } from "./app/startup.server";
 import { keyFolder } from "./app/secret.server";
+import { isCrossSiteWrite } from "./app/auth/cross-site";
 import { applySchedules } from "./app/polls/lifecycle.server";
 import { DEMO_PASSWORD, DEMO_POLL_TITLE, DEMO_USERS } from "./db/seeds/demo";
 
@@ -193,6 +194,21 @@ async function serve(env: Env, started: StartedDatabase, { worker }: { worker: b
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       logger.info({ method: req.method, route: patternOf(req.path), status: res.statusCode, ms: Math.round(ms) });
     });
+    next();
+  });
+
+  // A post that another site's page makes the browser send is refused before anyone acts on it (app/auth/cross-site.ts).
+  app.use((req, res, next) => {
+    const cross = isCrossSiteWrite({
+      method: req.method,
+      host: req.headers.host,
+      secFetchSite: req.get("sec-fetch-site"),
+      origin: req.get("origin"),
+    });
+    if (cross) {
+      res.status(403).type("text/plain; charset=utf-8").send("Yêu cầu bị từ chối: biểu mẫu được gửi từ một trang khác.");
+      return;
+    }
     next();
   });
 

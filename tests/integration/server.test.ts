@@ -164,6 +164,36 @@ describe("the server on an embedded data folder", { timeout: SLOW }, () => {
     expect(await response.text()).toContain("Đăng nhập");
   });
 
+  test("a post another site's page makes a browser send is refused before Remix: login, data requests, resource routes", async () => {
+    const form = new URLSearchParams({ username: "mattran", password: DEMO_PASSWORD, redirectTo: "/" });
+    const attempts: { path: string; headers: Record<string, string> }[] = [
+      // Login CSRF, as a document post and as a data request (Remix checks neither's origin for ?_data=).
+      { path: "/login", headers: { "Sec-Fetch-Site": "cross-site", Origin: "https://evil.example" } },
+      { path: "/login?_data=routes%2Flogin", headers: { "Sec-Fetch-Site": "cross-site" } },
+      // A resource route, from an older browser that sends only Origin.
+      { path: "/lang", headers: { Origin: "https://evil.example" } },
+      { path: "/logout", headers: { "Sec-Fetch-Site": "same-site" } },
+    ];
+    for (const { path: target, headers } of attempts) {
+      const response = await fetch(`${server.url}${target}`, { method: "POST", body: form, headers, redirect: "manual" });
+      expect(response.status, target).toBe(403);
+      expect(response.headers.get("set-cookie"), target).toBeNull();
+      expect(await response.text()).toBe("Yêu cầu bị từ chối: biểu mẫu được gửi từ một trang khác.");
+    }
+    // Phiếu's own form, as a browser sends it.
+    const own = await fetch(`${server.url}/login`, {
+      method: "POST",
+      body: form,
+      headers: { "Sec-Fetch-Site": "same-origin", Origin: server.url },
+      redirect: "manual",
+    });
+    expect(own.status).toBe(302);
+    expect(own.headers.get("set-cookie")).toContain("phieu_session");
+    // An older browser on Phiếu's own page: its Origin is this host.
+    const older = await fetch(`${server.url}/login`, { method: "POST", body: form, headers: { Origin: server.url }, redirect: "manual" });
+    expect(older.status).toBe(302);
+  });
+
   test("request logs carry route patterns, never codes, query strings or addresses", async () => {
     const withQuery = await fetch(`${server.url}/login?redirectTo=%2FSECRETCODE123`);
     expect(withQuery.status).toBe(200);
