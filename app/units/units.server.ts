@@ -358,6 +358,26 @@ export async function deleteResidentialGroup({
     if (Number(grants.n) > 0) {
       return { ok: false, error: { key: "units.groupHasGrants", params: { count: Number(grants.n) } } } as const;
     }
+    // A poll that the group runs or takes part in keeps it (its slips, ballots and results name it).
+    const polls = await tx
+      .selectFrom("polls")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where((eb) =>
+        eb.or([
+          eb("unit_id", "=", group.id),
+          eb.exists(
+            eb
+              .selectFrom("poll_groups")
+              .select("poll_groups.poll_id")
+              .whereRef("poll_groups.poll_id", "=", "polls.id")
+              .where("poll_groups.unit_id", "=", group.id)
+          ),
+        ])
+      )
+      .executeTakeFirstOrThrow();
+    if (Number(polls.n) > 0) {
+      return { ok: false, error: { key: "units.groupInPolls", params: { count: Number(polls.n) } } } as const;
+    }
     await tx.deleteFrom("units").where("id", "=", group.id).execute();
     await appendAudit(tx, {
       actor,

@@ -7,6 +7,7 @@ import { action as adminAction, loader as adminLoader } from "~/routes/admin.uni
 import { action as unitAction, loader as unitLoader } from "~/routes/units.$unitId._index";
 import type { Role } from "../../db/schema";
 import { createWards, createUser, dataOf, makeRequest, run, sessionCookie, statusOf } from "../../tests/setup/fixtures";
+import { createPollFixture } from "../../tests/setup/poll-fixtures";
 
 type Grant = { role: Role; unitId: number | null };
 /** A posted form; the keys a union of test cases leaves undefined are not sent. */
@@ -226,6 +227,15 @@ describe("residential groups", () => {
     const refused = await postUnit(cookie, ward.id, { intent: "deleteGroup", groupId: String(group2.id) });
     expect(dataOf(refused).formError).toEqual({ key: "units.groupHasGrants", params: { count: 1 } });
     expect(await groupNames(ward.id)).toHaveLength(2);
+  });
+
+  it("does not delete a group that takes part in a poll: a message, not a 500", async () => {
+    const f = await createPollFixture();
+    const cookie = await sessionCookie(f.officer.id);
+    const refused = await postUnit(cookie, f.ward.id, { intent: "deleteGroup", groupId: String(f.group2.id) });
+    expect(statusOf(refused)).toBe(400);
+    expect(dataOf(refused).formError).toEqual({ key: "units.groupInPolls", params: { count: 1 } });
+    expect(await groupNames(f.ward.id)).toHaveLength(2);
   });
 });
 

@@ -24,6 +24,8 @@ export default defineMessages({
       "Không thể xóa tổ dân phố này: còn {count} chức vụ của cán bộ gắn với tổ (kể cả chức vụ đã kết thúc), cần giữ để tra cứu quá trình công tác.",
     "units.groupHasGrants":
       "Không thể xóa tổ dân phố này: còn {count} tài khoản được giao quyền trên tổ. Hãy thu hồi quyền của các tài khoản đó trước.",
+    "units.groupInPolls":
+      "Không thể xóa tổ dân phố này: tổ tham gia {count} cuộc lấy phiếu, cần giữ để đối chiếu phiếu và kết quả.",
     "units.inWard": "Thuộc",
     "units.holdersTitle": "Cán bộ đang giữ chức vụ tại tổ",
     "units.holdersEmpty": "Hiện chưa có cán bộ nào giữ chức vụ tại tổ này.",
@@ -67,6 +69,8 @@ export default defineMessages({
       "This residential group cannot be deleted: {count} cadre positions refer to it (ended ones included), kept for the cadres' service records.",
     "units.groupHasGrants":
       "This residential group cannot be deleted: {count} accounts hold a grant on it. Revoke those grants first.",
+    "units.groupInPolls":
+      "This residential group cannot be deleted: it takes part in {count} polls, kept for their ballots and results.",
     "units.inWard": "In",
     "units.holdersTitle": "Cadres holding a position in this group",
     "units.holdersEmpty": "No cadre holds a position in this group at present.",
